@@ -1,0 +1,10 @@
+"""``spiral ocds``: Open Contracting Data Standard: validate, compile, indicators, red flags."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(name="ocds")
+def group() -> None:
+    """Open Contracting Data Standard: validate, compile, indicators, red flags."""
