@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "workspace.settings", **env}
+    # A clean environment for the child process: the browser tests' async override and any
+    # database or debug setting of this run must not leak into the deployment being checked.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SPIRAL_"))}
+    environment = {**inherited, "DJANGO_SETTINGS_MODULE": "workspace.settings", **env}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
