@@ -467,8 +467,9 @@ def assign_funnel_significance(
     Raises
     ------
     ValueError
-        When an argument is missing or unknown, or a value is missing or out of range
-        (the message names the row, counted from 1, and the column).
+        When an argument is missing or unknown, a value is missing or out of range (the
+        message names the row, counted from 1, and the column), or the table already has
+        a ``significance`` column.
 
     Notes
     -----
@@ -500,6 +501,8 @@ def assign_funnel_significance(
     ['Low (0.001)', 'High (0.001)', 'High (0.001)', 'Low (0.001)']
     """
     _check_choice("statistic", statistic, _STATISTICS)
+    if "significance" in data.columns:
+        raise ValueError("the table already has a column 'significance'; rename it first")
     if statistic == "rate":
         if rate is None or rate_type is None or multiplier is None:
             raise ValueError("rates need numerator, rate, rate_type and multiplier")

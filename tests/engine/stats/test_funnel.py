@@ -234,6 +234,13 @@ def test_bad_proportion_input_is_an_error_naming_row_and_column(
         calculate_funnel_limits(table, "obs", "pop", statistic="proportion", multiplier=100)
 
 
+def test_it_will_not_overwrite_a_significance_column() -> None:
+    with pytest.raises(ValueError, match="already has a column 'significance'"):
+        assign_funnel_significance(
+            AREAS.assign(significance="x"), "obs", "pop", statistic="proportion"
+        )
+
+
 def test_an_unknown_statistic_is_an_error() -> None:
     with pytest.raises(ValueError, match="statistic must be one of"):
         calculate_funnel_limits(AREAS, "obs", "pop", statistic="pop", multiplier=100)
