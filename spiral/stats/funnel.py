@@ -206,6 +206,8 @@ def calculate_funnel_limits(
     else:
         table = _rate_limits(axis, average, multiplier, per_year)
         label, method = f"rate ({rate_type} per {_format_multiplier(multiplier)})", "Poisson"
+    # The axis points are whole numbers (the official table prints them so).
+    table[table.columns[0]] = axis.astype(np.int64)
     if output == "full":
         table["statistic"] = label
         table["method"] = method
