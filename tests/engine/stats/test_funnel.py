@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 
 from spiral.stats.funnel import (
     SIGNIFICANCE_LEVELS,
+    _r_character_width,
+    _round_down_one_figure,
+    _round_up_two_figures,
     assign_funnel_significance,
     calculate_funnel_limits,
 )
@@ -351,3 +354,20 @@ def test_rate_limits_nest_and_narrow_as_events_grow(areas: pd.DataFrame) -> None
         rate_type="crude", years_of_data=1,
     )  # fmt: skip
     assert_nested_and_narrowing(limits, strict_width=True)
+
+
+@pytest.mark.parametrize(
+    ("number", "printed"),
+    [(0, "0"), (7, "7"), (123456, "123456"), (100000, "1e+05"), (120000, "120000"),
+     (3000000, "3e+06"), (123000000, "1.23e+08"), (1200000, "1200000")],
+)  # fmt: skip
+def test_axis_rounding_counts_characters_as_r_prints_the_number(number: int, printed: str) -> None:
+    # R: nchar(100000) is 5 because as.character(100000) is "1e+05"; the official axis
+    # rounding uses nchar(floor(x * 0.95)) and nchar(ceiling(x * 1.05)).
+    assert _r_character_width(number) == len(printed)
+
+
+def test_the_axis_is_rounded_to_one_and_two_significant_figures() -> None:
+    assert _round_down_one_figure(31_000) == 20_000  # 29,450 -> 20,000
+    assert _round_up_two_figures(31_000) == 33_000  # 32,550 -> 33,000
+    assert _round_down_one_figure(0) == 0
