@@ -193,6 +193,8 @@ def calculate_funnel_limits(
         counts, derived = _counts_and_sizes(data, numerator, denominator, statistic)
     if not len(counts):
         raise ValueError("the table has no rows")
+    if statistic != "ratio" and not counts.sum() > 0:
+        raise ValueError("the numerators are all zero: there is no average to draw a funnel around")
     average = float(counts.sum() / np.nansum(derived))
     per_year = float(years_of_data) if statistic == "rate" and years_of_data else 1.0
     axis = _axis_for(statistic, derived, average, per_year)

@@ -244,6 +244,15 @@ def test_it_will_not_overwrite_a_significance_column() -> None:
         )
 
 
+def test_limits_need_some_events() -> None:
+    table = pd.DataFrame({"n": [0, 0], "rate": [0.0, 0.0], "pop": [100, 200]})
+    with pytest.raises(ValueError, match="numerators are all zero"):
+        calculate_funnel_limits(
+            table, "n", "pop", "rate", statistic="rate", rate_type="crude",
+            multiplier=100, years_of_data=1,
+        )  # fmt: skip
+
+
 def test_an_unknown_statistic_is_an_error() -> None:
     with pytest.raises(ValueError, match="statistic must be one of"):
         calculate_funnel_limits(AREAS, "obs", "pop", statistic="pop", multiplier=100)
