@@ -249,11 +249,11 @@ def _raw_columns(
 
 def _coerce(raw: Mapping[str, pd.Series], size: int) -> tuple[pd.DataFrame, list[Problem]]:
     """Text stripped (blank becomes missing); numbers parsed, text in them reported."""
-    table = pd.DataFrame(index=pd.RangeIndex(size))
+    columns: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for name in (*TEXT, *NOTES):
         text = raw[name].astype("string").str.strip()
-        table[name] = text.mask(text == "")
+        columns[name] = text.mask(text == "")
     for name in NUMERIC:
         original = raw[name]
         blank = _blank(original)
@@ -261,7 +261,8 @@ def _coerce(raw: Mapping[str, pd.Series], size: int) -> tuple[pd.DataFrame, list
         number = pd.to_numeric(cleaned.mask(pd.Series(blank)), errors="coerce")
         bad = ~blank & number.isna().to_numpy(dtype=bool)
         problems += _problems(bad, name, (f"{value!r} is not a number" for value in original[bad]))
-        table[name] = number.astype(float)
+        columns[name] = number.astype(float)
+    table = pd.DataFrame({name: columns[name] for name in COLUMNS}, index=pd.RangeIndex(size))
     return table, problems
 
 
@@ -289,7 +290,7 @@ def _row_problems(
         problems += _problems(
             negative, name, (f"{value:g} is negative" for value in values[negative])
         )
-    over = _is_proportion(table, proportion) & (numerator > denominator)
+    over = _is_proportion(table, proportion) & (denominator >= 0) & (numerator > denominator)
     problems += _problems(
         over,
         "numerator",
