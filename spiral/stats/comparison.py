@@ -235,3 +235,47 @@ def benchmark_values(
     merged.index = result.index
     result[output] = merged[output]
     return result
+
+
+def compare_table(
+    data: pd.DataFrame,
+    *,
+    benchmark_area: str | None = None,
+    benchmark_parent: str | None = None,
+    benchmark: str | float | None = None,
+    confidence: float = 95,
+    polarity: str | None = "polarity",
+    keys: Sequence[str] = DEFAULT_KEYS,
+) -> pd.DataFrame:
+    """Find each row's benchmark and compare the row with it, in one step.
+
+    Exactly one of ``benchmark_area`` (an area code such as England's ``E92000001``, looked
+    up in the table for the same indicator, period, sex and age), ``benchmark_parent`` (a
+    column naming each row's parent area) or ``benchmark`` (a column of benchmark values, or
+    one value) is given. Rows are then labelled as :func:`compare_to_benchmark` does; the
+    benchmark area itself comes out *similar* to itself.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "indicator_id": [93085] * 3, "period": ["2023/24"] * 3,
+    ...     "area_code": ["E92000001", "E06000008", "E08000003"],
+    ...     "value": [7.4, 7.6, 7.9], "lower_ci_95": [7.3, 6.5, 7.5],
+    ...     "upper_ci_95": [7.5, 8.8, 8.6], "polarity": ["RAG - Low is good"] * 3})
+    >>> compare_table(table, benchmark_area="E92000001")["comparison"].tolist()
+    ['similar', 'similar', 'worse']
+    """
+    chosen = sum(item is not None for item in (benchmark_area, benchmark_parent, benchmark))
+    if chosen != 1:
+        raise InputError("give exactly one of benchmark_area, benchmark_parent or benchmark")
+    if benchmark is not None:
+        return compare_to_benchmark(
+            data, benchmark=benchmark, confidence=confidence, polarity=polarity
+        )
+    with_benchmark = benchmark_values(
+        data, area_code=benchmark_area, parent_column=benchmark_parent, keys=keys
+    )
+    return compare_to_benchmark(
+        with_benchmark, benchmark="benchmark_value", confidence=confidence, polarity=polarity
+    )
