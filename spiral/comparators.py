@@ -104,6 +104,22 @@ def _pairwise(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return distances
 
 
+def _smallest(block: np.ndarray, k: int) -> np.ndarray:
+    """Column positions of the ``k`` smallest entries of each row, ties to the lower position.
+
+    A partial partition finds each row's k-th smallest distance; only the entries at or
+    below it are then ordered (by distance, then position), so the cost stays near linear.
+    """
+    kth = np.partition(block, k - 1, axis=1)[:, k - 1 : k]
+    rows, cols = np.nonzero(block <= kth)
+    order = np.lexsort((cols, block[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, np.arange(block.shape[0]))
+    rank = np.arange(len(rows)) - starts[rows]
+    keep = rank < k
+    return cols[keep].reshape(block.shape[0], k)
+
+
 def comparator_distances(
     context: pd.DataFrame,
     variables: Sequence[str] | Mapping[str, float],
@@ -185,7 +201,7 @@ def nearest_neighbours(
         stop = min(start + BLOCK_ROWS, count)
         block = _pairwise(z[start:stop], z)
         block[np.arange(stop - start), np.arange(start, stop)] = np.inf  # not one's own neighbour
-        part = np.argsort(block, axis=1, kind="stable")[:, :k]
+        part = _smallest(block, k)
         chosen[start:stop] = part
         chosen_distance[start:stop] = np.take_along_axis(block, part, axis=1)
     return pd.DataFrame(
