@@ -25,7 +25,7 @@ from spiral.exceptions import InputError
 
 __all__ = ["comparator_distances", "nearest_neighbours", "published_groups", "standardised"]
 
-BLOCK_ROWS = 2048
+BLOCK_ROWS = 64
 
 
 def _weights(variables: Sequence[str] | Mapping[str, float]) -> tuple[list[str], np.ndarray]:
@@ -96,11 +96,18 @@ def _areas(context: pd.DataFrame, area: str) -> np.ndarray:
     return codes.to_numpy(dtype=object)
 
 
+def _squared(left: np.ndarray, right: np.ndarray, right_norms: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances between rows, floored at 0 (rounding can dip below)."""
+    squared: np.ndarray = left @ right.T
+    squared *= -2.0
+    squared += right_norms[None, :]
+    squared += np.einsum("ij,ij->i", left, left)[:, None]
+    np.maximum(squared, 0.0, out=squared)
+    return squared
+
+
 def _pairwise(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    squared = (
-        np.sum(left**2, axis=1)[:, None] + np.sum(right**2, axis=1)[None, :] - 2 * left @ right.T
-    )
-    distances: np.ndarray = np.sqrt(np.clip(squared, 0.0, None))
+    distances: np.ndarray = np.sqrt(_squared(left, right, np.einsum("ij,ij->i", right, right)))
     return distances
 
 
@@ -197,13 +204,15 @@ def nearest_neighbours(
     z = standardised(context.iloc[order], variables)
     chosen = np.empty((count, k), dtype=np.int64)
     chosen_distance = np.empty((count, k))
+    norms = np.einsum("ij,ij->i", z, z)
     for start in range(0, count, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, count)
-        block = _pairwise(z[start:stop], z)
+        # squared distances order the same way as distances: take the root of the chosen only
+        block = _squared(z[start:stop], z, norms)
         block[np.arange(stop - start), np.arange(start, stop)] = np.inf  # not one's own neighbour
         part = _smallest(block, k)
         chosen[start:stop] = part
-        chosen_distance[start:stop] = np.take_along_axis(block, part, axis=1)
+        chosen_distance[start:stop] = np.sqrt(np.take_along_axis(block, part, axis=1))
     return pd.DataFrame(
         {
             "area_code": np.repeat(codes, k),
