@@ -43,7 +43,7 @@ LOWER = "lower"
 NOT_COMPARED = "not compared"
 
 ENGLAND = "E92000001"
-DEFAULT_KEYS = ("indicator_id", "period", "sex", "age")
+DEFAULT_KEYS = ("indicator_id", "period", "sex", "age", "category_type", "category")
 
 
 def _numeric(data: pd.DataFrame, column: str) -> np.ndarray:

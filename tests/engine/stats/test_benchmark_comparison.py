@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spiral.exceptions import InputError
 from spiral.stats.comparison import benchmark_values, compare_to_benchmark
@@ -129,3 +131,36 @@ def test_it_needs_exactly_one_kind_of_benchmark() -> None:
         benchmark_values(_indicator_table())
     with pytest.raises(InputError, match="exactly one"):
         benchmark_values(_indicator_table(), area_code="E92000001", parent_column="parent_code")
+
+
+def test_a_breakdown_is_compared_with_the_same_breakdown_of_england() -> None:
+    table = pd.DataFrame(
+        {
+            "indicator_id": [1, 1, 1, 1],
+            "period": ["2023"] * 4,
+            "area_code": ["E92000001", "E92000001", "E06000001", "E06000001"],
+            "category_type": [None, "Deprivation decile", None, "Deprivation decile"],
+            "category": [None, "Most deprived", None, "Most deprived"],
+            "value": [10.0, 16.0, 12.0, 15.0],
+        }
+    )
+    result = benchmark_values(table, area_code="E92000001")
+    assert result["benchmark_value"].tolist() == [10.0, 16.0, 10.0, 16.0]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    low=st.floats(-100, 100),
+    width=st.floats(0, 50),
+    benchmark=st.floats(-200, 200),
+)
+def test_swapping_the_polarity_swaps_better_and_worse(
+    low: float, width: float, benchmark: float
+) -> None:
+    table = pd.DataFrame({"lower_ci_95": [low], "upper_ci_95": [low + width]})
+    low_good = compare_to_benchmark(table.assign(polarity="low"), benchmark=benchmark)
+    high_good = compare_to_benchmark(table.assign(polarity="high"), benchmark=benchmark)
+    swap = {"better": "worse", "worse": "better", "similar": "similar"}
+    assert swap[low_good["comparison"].iloc[0]] == high_good["comparison"].iloc[0]
+    inside = low <= benchmark <= low + width
+    assert (low_good["comparison"].iloc[0] == "similar") == inside
