@@ -147,3 +147,23 @@ def test_the_slope_does_not_change_when_every_value_shifts(
     first = trend_slope(table(0.0))["slope"].iloc[0]
     second = trend_slope(table(shift))["slope"].iloc[0]
     assert second == pytest.approx(first, abs=1e-7)
+
+
+def test_recent_trends_of_real_fingertips_counts_match_the_regression_definition() -> None:
+    from spiral.indicators.fingertips_counts import demo_file, read_fingertips_counts
+
+    table = read_fingertips_counts(demo_file("counts"))
+    smoking = table[(table["indicator_id"] == "93085") & table["category"].isna()]
+    result = trend_proportion(smoking, by="area_code", polarity=None)
+    assert len(result) == smoking["area_code"].nunique()
+    for _, row in result.iterrows():
+        series = smoking[smoking["area_code"] == row["area_code"]].sort_values("period")
+        if len(series) < 5:
+            assert row["trend"] == "could not be calculated"
+            continue
+        last = series.tail(5)
+        expected = _regression_sum_of_squares(
+            last["numerator"].to_numpy(float), last["denominator"].to_numpy(float)
+        )
+        assert row["chi2"] == pytest.approx(expected, rel=1e-9)
+        assert row["first_period"] == last["period"].iloc[0]
