@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from spiral.cli.stats_extra import register
+from spiral.cli import stats_compare, stats_extra
 
 
 @click.group(name="stats")
@@ -12,4 +12,5 @@ def group() -> None:
     """Public-health statistics on indicator tables (the official methods)."""
 
 
-register(group)
+stats_extra.register(group)
+stats_compare.register(group)
