@@ -189,14 +189,23 @@ class _Reader:
             return {}
         return data
 
-    def text(self, data: Mapping[str, Any], where: str, name: str, *, required: bool = True) -> str:
+    def text(
+        self,
+        data: Mapping[str, Any],
+        where: str,
+        name: str,
+        *,
+        required: bool = True,
+        label: str | None = None,
+    ) -> str:
         value = data.get(name)
+        shown = label or name
         if value is None:
             if required:
-                self.fail(where, name, "is required")
+                self.fail(where, shown, "is required")
             return ""
         if not isinstance(value, str) or not value.strip():
-            self.fail(where, name, "must be non-empty text")
+            self.fail(where, shown, "must be non-empty text")
             return ""
         return value.strip()
 
@@ -409,7 +418,7 @@ def _review(reader: _Reader, raw: Any, where: str) -> Review | None:
     ids: set[str] = set()
     for index, item in enumerate(raw_items, start=1):
         entry = reader.obj(item, where, f"review.recommendations[{index}]")
-        ident = reader.text(entry, where, f"review.recommendations[{index}].id")
+        ident = reader.text(entry, where, "id", label=f"review.recommendations[{index}].id")
         if not ident:
             continue
         if ident in ids:
