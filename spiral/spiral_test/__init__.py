@@ -16,6 +16,7 @@ from spiral.spiral_test.assessment import (
     run_spiral_test,
 )
 from spiral.spiral_test.history import History, HistoryError, load_history, parse_history
+from spiral.spiral_test.picture import picture_table, spiral_svg
 from spiral.spiral_test.verdict import VERDICT_LABELS, Reason, Verdict, VerdictRules
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "evidence_table",
     "load_history",
     "parse_history",
+    "picture_table",
     "report_as_dict",
     "run_spiral_test",
+    "spiral_svg",
 ]
