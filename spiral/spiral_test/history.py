@@ -340,6 +340,8 @@ def _observation(
     )
     if value is None:
         value = computed
+    if len(reader.problems) > count:
+        return None
     if value is None:
         reader.fail(place, "value", "is required (or give numerator and denominator)")
     elif not _is_number(value):
