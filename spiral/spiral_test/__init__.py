@@ -16,7 +16,9 @@ from spiral.spiral_test.assessment import (
     run_spiral_test,
 )
 from spiral.spiral_test.history import History, HistoryError, load_history, parse_history
+from spiral.spiral_test.page import report_html
 from spiral.spiral_test.picture import picture_table, spiral_svg
+from spiral.spiral_test.summary import report_text
 from spiral.spiral_test.verdict import VERDICT_LABELS, Reason, Verdict, VerdictRules
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "parse_history",
     "picture_table",
     "report_as_dict",
+    "report_html",
+    "report_text",
     "run_spiral_test",
     "spiral_svg",
 ]

@@ -177,13 +177,14 @@ def _outcome_reason(outcome: IndicatorOutcome) -> Reason:
         "improvement_upper": None if gain is None else gain.upper,
     }
     text = f"{outcome.name}: {words}"
+    unit = outcome.unit if outcome.unit in ("", "%") else f" {outcome.unit}"
     if gain is not None and gain.lower is not None and gain.upper is not None:
         text += (
-            f" (improvement {gain.estimate:+.3g} {outcome.unit}, interval "
+            f" (improvement {gain.estimate:+.3g}{unit}, interval "
             f"{gain.lower:+.3g} to {gain.upper:+.3g}, {outcome.baseline_period} to "
             f"{outcome.follow_up_period})"
         )
-    return Reason("outcomes", text.replace(" )", ")"), figures)
+    return Reason("outcomes", text, figures)
 
 
 def _summary(counted: list[IndicatorOutcome], rules: VerdictRules) -> str:
