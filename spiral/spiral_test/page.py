@@ -44,7 +44,7 @@ def _table(rows: list[dict[str, Any]], caption: str) -> str:
     head = "".join(f'<th scope="col">{escape(k.replace("_", " "))}</th>' for k in rows[0])
     body = "".join("<tr>" + "".join(_cell(v) for v in row.values()) + "</tr>" for row in rows)
     return (
-        f'<div class="scroll"><table><caption>{escape(caption)}</caption>"
+        f'<div class="scroll"><table><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
