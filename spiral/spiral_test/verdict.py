@@ -81,7 +81,7 @@ class VerdictRules:
     (0.02, 0.0)
     """
 
-    confidence: float = 95
+    confidence: float = 95.0
     min_key_indicators: int = 1
     min_periods_after: int = 1
     better_share: float = 0.5
