@@ -15,6 +15,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 RULE_NAMES = ("outside_limits", "shift", "trend", "two_of_three")
+VARIATIONS = ["common_cause", "improvement", "concern", "neither"]
+DIRECTIONS = ["", "high", "low"]
+
+_COMBINATIONS = np.empty(16, dtype=object)
+for _code in range(16):
+    _COMBINATIONS[_code] = tuple(name for bit, name in enumerate(RULE_NAMES) if _code >> bit & 1)
 
 
 def point_table(
@@ -60,20 +66,24 @@ def point_table(
     )
     special = signals.outside_limits | signals.shift | signals.trend | signals.two_of_three
     side = np.where(special, signals.direction, 0)
-    direction = np.select([side > 0, side < 0], ["high", "low"], default="")
+    # categorical columns: built from integer codes, fast on long series
+    direction_code = np.select([side > 0, side < 0], [1, 2], default=0).astype(np.int64)
+    direction = pd.Categorical.from_codes(direction_code, categories=pd.Index(DIRECTIONS))
     if direction_of_good == 0:
-        variation = np.where(special, "neither", "common_cause")
+        variation_code = np.where(special, 3, 0)
     else:
-        variation = np.select(
-            [~special, side == direction_of_good],
-            ["common_cause", "improvement"],
-            default="concern",
-        )
-    flags = np.column_stack(
-        [signals.outside_limits, signals.shift, signals.trend, signals.two_of_three]
+        variation_code = np.select([~special, side == direction_of_good], [0, 1], default=2)
+    variation = pd.Categorical.from_codes(
+        variation_code.astype(np.int64), categories=pd.Index(VARIATIONS)
     )
-    names = np.array(RULE_NAMES, dtype=object)
-    signal_lists = [list(names[row]) for row in flags] if len(flags) else []
+    # each point's rules as a tuple of names, picked from the 16 possible combinations
+    code = (
+        signals.outside_limits * 1
+        + signals.shift * 2
+        + signals.trend * 4
+        + signals.two_of_three * 8
+    )
+    signal_lists = _COMBINATIONS[code.astype(np.int64)]
 
     columns: dict[str, object] = {"period": labels, "value": values}
     for name, array in (extra or {}).items():

@@ -83,9 +83,9 @@ def xmr_chart(
         ``baseline``, ``centre``, ``lower``, ``upper``, ``lower_2sigma``,
         ``upper_2sigma``, ``mr_centre``, ``mr_upper``, ``mr_above_limit``, one Boolean
         column per rule (``outside_limits``, ``shift``, ``trend``, ``two_of_three``),
-        ``special_cause``, ``direction`` (``"high"``, ``"low"`` or ``""``),
+        ``special_cause``, ``direction`` (categorical: ``"high"``, ``"low"`` or ``""``),
         ``variation`` (``"common_cause"``, ``"improvement"``, ``"concern"`` or
-        ``"neither"``) and ``signals`` (the list of rules the point breaks).
+        ``"neither"``) and ``signals`` (a tuple of the rules the point breaks).
 
     Raises
     ------

@@ -39,7 +39,7 @@ def test_a_twelve_point_series_has_the_limits_worked_by_hand() -> None:
     assert chart["moving_range"].iloc[1:].tolist() == [2, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2]
     assert not chart["special_cause"].any()
     assert set(chart["variation"]) == {"common_cause"}
-    assert all(signals == [] for signals in chart["signals"])
+    assert all(signals == () for signals in chart["signals"])
 
 
 def test_a_baseline_fixes_the_limits_from_the_first_points() -> None:
