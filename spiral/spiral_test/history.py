@@ -48,7 +48,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,6 @@ class History:
     staff_day_cost: float | None = None
     previous_arrangement: Arrangement | None = None
     schema_version: int = SCHEMA_VERSION
-    notes: tuple[str, ...] = field(default=())
 
 
 def _is_number(value: Any) -> bool:
@@ -501,7 +500,7 @@ def _deflator(reader: _Reader, raw: Any) -> Deflator | None:
     return Deflator(reader.text(data, where, "name", required=False), base, index)
 
 
-def _check_links(reader: _Reader, cycles: list[Cycle], history: Deflator | None) -> None:
+def _check_links(reader: _Reader, cycles: list[Cycle], deflator: Deflator | None) -> None:
     ordered = sorted(cycles, key=lambda c: c.start)
     ids = [c.id for c in ordered]
     for ident in {i for i in ids if ids.count(i) > 1}:
@@ -519,12 +518,12 @@ def _check_links(reader: _Reader, cycles: list[Cycle], history: Deflator | None)
                 reader.fail(where, "addresses", f"{ref!r} is not a recommendation of {owner}")
         if previous is not None and previous.end is not None and cycle.start < previous.end:
             reader.fail(where, "start", f"{cycle.start} is before cycle '{previous.id}' ends")
-        if history is not None:
+        if deflator is not None:
             for year in cycle.spend:
-                if year not in history.index:
+                if year not in deflator.index:
                     reader.fail(where, f"spend.{year}", "has no deflator value for its year")
             cost_year = cycle.external_costs_year
-            if cost_year is not None and cost_year not in history.index:
+            if cost_year is not None and cost_year not in deflator.index:
                 reader.fail(where, "transaction_costs.year", f"{cost_year!r} has no deflator value")
 
 

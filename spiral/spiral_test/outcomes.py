@@ -30,7 +30,7 @@ Reference for the design: difference in differences as in J. D. Angrist and J.-S
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -192,31 +192,29 @@ def indicator_outcome(
             f"to {window_end}"
         )
     sign = polarity_sign(indicator.polarity)
-    common = {
-        "indicator_id": indicator.id,
-        "name": indicator.name,
-        "unit": indicator.unit,
-        "polarity": indicator.polarity,
-        "key": indicator.key,
-        "periods_after": len(after),
-        "minimum_important_difference": indicator.minimum_important_difference,
-    }
+    empty = IndicatorOutcome(
+        indicator_id=indicator.id,
+        name=indicator.name,
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        key=indicator.key,
+        baseline_period=baseline.period.label if baseline else None,
+        follow_up_period=follow.period.label if follow else None,
+        periods_after=len(after),
+        area_baseline=baseline.value if baseline else None,
+        area_follow_up=follow.value if follow else None,
+        area_change=None,
+        comparators=(),
+        comparator_change=None,
+        difference=None,
+        improvement=None,
+        minimum_important_difference=indicator.minimum_important_difference,
+        status="no_data",
+        missing=tuple(missing),
+        segmented=None,
+    )
     if baseline is None or follow is None:
-        return IndicatorOutcome(
-            **common,  # type: ignore[arg-type]
-            baseline_period=baseline.period.label if baseline else None,
-            follow_up_period=follow.period.label if follow else None,
-            area_baseline=baseline.value if baseline else None,
-            area_follow_up=follow.value if follow else None,
-            area_change=None,
-            comparators=(),
-            comparator_change=None,
-            difference=None,
-            improvement=None,
-            status="no_data",
-            missing=tuple(missing),
-            segmented=None,
-        )
+        return empty
     b_label, f_label = baseline.period.label, follow.period.label
     area_se = _combined([baseline.se, follow.se])
     area_change = _change(follow.value - baseline.value, area_se, z)
@@ -248,12 +246,8 @@ def indicator_outcome(
         else:
             improvement = _change(sign * difference.estimate, did_se, z)
             status = classify(improvement, indicator.minimum_important_difference)
-    return IndicatorOutcome(
-        **common,  # type: ignore[arg-type]
-        baseline_period=b_label,
-        follow_up_period=f_label,
-        area_baseline=baseline.value,
-        area_follow_up=follow.value,
+    return replace(
+        empty,
         area_change=area_change,
         comparators=used,
         comparator_change=comparator_change,

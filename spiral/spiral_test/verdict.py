@@ -368,6 +368,8 @@ def _mixed(tally: _Tally) -> Decision:
 
 def _missing(facts: CycleFacts, key: list[IndicatorOutcome], rules: VerdictRules) -> list[str]:
     missing = [m for o in key for m in o.missing]
+    if not key:
+        missing.append("key outcome indicators for the programme")
     for o in key:
         if o.status != "no_data" and o.periods_after < rules.min_periods_after:
             missing.append(

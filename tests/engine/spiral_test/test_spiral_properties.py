@@ -5,6 +5,7 @@
 - Relabelling the cycles (new ids, listed in another order) changes no cycle's verdict.
 - Deflating with a constant price index changes no verdict, nor does multiplying a price
   index by a constant.
+- A verdict of "too early to tell" always says what is missing.
 """
 
 from typing import Any
@@ -86,3 +87,11 @@ def test_a_constant_or_scaled_deflator_changes_no_verdict(
     deflated = summary(history)
     history["deflator"]["index"] = {p: v * factor for p, v in varying.items()}
     assert summary(history) == deflated
+
+
+@settings(max_examples=120, deadline=None)
+@given(history=histories())
+def test_too_early_to_tell_always_says_what_is_missing(history: dict[str, Any]) -> None:
+    for verdict, missing in summary(history).values():
+        if verdict == "too_early_to_tell":
+            assert missing

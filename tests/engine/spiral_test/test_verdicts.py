@@ -330,3 +330,11 @@ def test_a_higher_confidence_widens_the_intervals() -> None:
 def test_rules_reject_impossible_thresholds(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 -- each rule has its own message
         VerdictRules(**kwargs)
+
+
+def test_a_programme_without_key_indicators_says_so() -> None:
+    history = scenario(area=[(3.0, 0.0)])
+    history["indicators"][0]["key"] = False
+    verdict = verdicts(history)["A"]
+    assert verdict.verdict == "too_early_to_tell"
+    assert "key outcome indicators for the programme" in verdict.missing
