@@ -350,18 +350,26 @@ def _observation(
     return Observation(area=area, period=period, value=float(value), se=se)
 
 
+def _polarity(reader: _Reader, data: Mapping[str, Any], where: str) -> Polarity:
+    if data.get("polarity") is None:
+        reader.fail(where, "polarity", "is required (higher_is_better or lower_is_better)")
+        return "neutral"
+    try:
+        polarity = normalise_polarity(str(data["polarity"]))
+    except ValueError as error:
+        reader.fail(where, "polarity", str(error))
+        return "neutral"
+    if polarity == "neutral":
+        reader.fail(where, "polarity", "must say which direction is better")
+    return polarity
+
+
 def _indicator(reader: _Reader, raw: Any, position: int, areas: set[str]) -> Indicator | None:
     data = reader.obj(raw, f"indicator {position}", "indicators")
     ident = reader.text(data, f"indicator {position}", "id")
     where = f"indicator '{ident or position}'"
     name = reader.text(data, where, "name", required=False) or ident
-    polarity: Polarity = "neutral"
-    try:
-        polarity = normalise_polarity(str(data.get("polarity")))
-    except ValueError as error:
-        reader.fail(where, "polarity", str(error))
-    if polarity == "neutral" and "polarity" in data:
-        reader.fail(where, "polarity", "must say which direction is better")
+    polarity = _polarity(reader, data, where)
     measure = data.get("measure", "proportion")
     if measure not in MEASURES:
         reader.fail(where, "measure", f"must be one of {', '.join(MEASURES)}, not {measure!r}")

@@ -21,7 +21,9 @@ it shows *no change distinguishable from the comparators*.
 
 Where there are enough periods either side of the start, a segmented regression of the gap
 between the area and the comparators' mean (:mod:`spiral.spiral_test.segmented`) is
-reported as well; it informs the reader but does not drive the verdict.
+reported as well — of the area's own series when no comparator has data; it informs the
+reader but does not drive the verdict. Only periods for which every comparator used has a
+value enter the gap series.
 
 Reference for the design: difference in differences as in J. D. Angrist and J.-S. Pischke,
 *Mostly Harmless Econometrics* (2009), chapter 5.

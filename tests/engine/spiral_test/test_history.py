@@ -121,6 +121,19 @@ def test_it_requires_a_direction_of_improvement() -> None:
     assert problems(data)[0].startswith("indicator 'indicator-1': field 'polarity': polarity must")
 
 
+@pytest.mark.parametrize(
+    ("polarity", "message"),
+    [
+        (None, "is required (higher_is_better or lower_is_better)"),
+        ("neutral", "must say which direction is better"),
+    ],
+)
+def test_an_indicator_must_have_a_better_direction(polarity: str | None, message: str) -> None:
+    data = scenario()
+    data["indicators"][0]["polarity"] = polarity
+    assert problems(data) == [f"indicator 'indicator-1': field 'polarity': {message}"]
+
+
 def test_it_rejects_spend_in_a_year_the_deflator_does_not_cover() -> None:
     data = scenario()
     data["deflator"] = {"name": "d", "base": "2021/22", "index": {"2021/22": 100.0}}
