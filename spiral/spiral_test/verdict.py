@@ -393,7 +393,7 @@ def decide(facts: CycleFacts, rules: VerdictRules | None = None) -> Verdict:
 
     Examples
     --------
-    See ``tests/engine/spiral_test/test_verdicts.py`` for every verdict and boundary, and
+    See ``tests/engine/spiral_test/test_spiral_verdicts.py`` for every verdict and boundary, and
     :func:`spiral.spiral_test.assessment.run_spiral_test` for a whole history.
     """
     rules = rules or VerdictRules()

@@ -2,7 +2,7 @@
 (2019), on charts whose limits are worked by hand.
 
 Baseline for every chart here: 12, 10, 12, 10, 12, 10 — mean 11, mean moving range 2, limits
-5.68 and 16.32 (see test_run_rules).
+5.68 and 16.32 (see test_spc_run_rules).
 """
 
 import pytest
