@@ -56,12 +56,5 @@ def report_text(report: SpiralReport) -> str:
     for cycle in report.cycles:
         lines += ["", f"{cycle.cycle_id}: {cycle.verdict.label}"]
         lines += [f"  - [{reason.rule}] {reason.text}" for reason in cycle.verdict.reasons]
-        process = cycle.process
-        if process.procurement_share is not None:
-            lines.append(
-                f"  - [process] effort {process.effort_days:g} days: procurement "
-                f"{process.procurement_share:.0%}, analysis and review "
-                f"{process.analysis_and_review_share or 0:.0%}; elapsed {process.elapsed_days} days"
-            )
         lines += [f"  - [missing] {item}" for item in cycle.verdict.missing]
     return "\n".join(lines)

@@ -234,16 +234,49 @@ def _supporting(facts: CycleFacts, rules: VerdictRules) -> list[Reason]:
             },
         )
     )
-    process = facts.process
-    if process.reprocured_same_model:
+    if learning.previous_recommendations:
         reasons.append(
             Reason(
-                "process",
-                f"The cycle re-procured the same model ({process.delivery_model or 'unstated'})",
-                {"procurement_share": process.procurement_share},
+                "learning",
+                f"This cycle's plan took up {learning.previous_addressed} of "
+                f"{learning.previous_recommendations} recommendation(s) of the previous review "
+                f"({learning.learning_share or 0:.0%})",
+                {
+                    "previous_recommendations": learning.previous_recommendations,
+                    "previous_addressed": learning.previous_addressed,
+                    "learning_share": learning.learning_share,
+                },
             )
         )
+    reasons.append(_process_reason(facts.process))
     return reasons
+
+
+def _process_reason(process: CycleProcess) -> Reason:
+    parts = []
+    if process.reprocured_same_model:
+        parts.append(f"re-procured the same model ({process.delivery_model or 'unstated'})")
+    if process.procurement_share is not None:
+        parts.append(
+            f"procurement took {process.procurement_share:.0%} of {process.effort_days:g} "
+            f"recorded days of effort, analysis and review "
+            f"{process.analysis_and_review_share or 0:.0%}"
+        )
+    if process.transaction_cost is not None:
+        parts.append(f"transaction cost {_money(process.transaction_cost)}")
+    parts.append(f"{process.elapsed_days} days elapsed")
+    text = "; ".join(parts)
+    return Reason(
+        "process",
+        text[0].upper() + text[1:],
+        {
+            "reprocured_same_model": str(process.reprocured_same_model).lower(),
+            "procurement_share": process.procurement_share,
+            "analysis_and_review_share": process.analysis_and_review_share,
+            "transaction_cost": process.transaction_cost,
+            "elapsed_days": process.elapsed_days,
+        },
+    )
 
 
 def _money(value: float | None) -> str:
