@@ -80,6 +80,26 @@ class IndicatorOutcome:
     missing: tuple[str, ...]
     segmented: SegmentedFit | None
 
+    def figures(self) -> dict[str, str | float | None]:
+        """The headline figures as one flat row (for evidence and tables)."""
+        gain = self.improvement
+        return {
+            "indicator": self.indicator_id,
+            "baseline_period": self.baseline_period,
+            "follow_up_period": self.follow_up_period,
+            "area_change": None if self.area_change is None else self.area_change.estimate,
+            "comparator_change": (
+                None if self.comparator_change is None else self.comparator_change.estimate
+            ),
+            "improvement": None if gain is None else gain.estimate,
+            "improvement_lower": None if gain is None else gain.lower,
+            "improvement_upper": None if gain is None else gain.upper,
+            "status": self.status,
+            "segmented_level_change": (
+                None if self.segmented is None else self.segmented.level_change.estimate
+            ),
+        }
+
 
 def _change(estimate: float, se: float | None, z: float) -> Change:
     if se is None:

@@ -92,25 +92,7 @@ def report_html(report: SpiralReport, *, measure: Measure = "value") -> str:
                 + "".join(f"<li>{escape(item)}</li>" for item in verdict.missing)
                 + "</ul>"
             )
-        outcome_rows = [
-            {
-                "indicator": o.name,
-                "baseline": o.baseline_period,
-                "follow_up": o.follow_up_period,
-                "area_change": None if o.area_change is None else o.area_change.estimate,
-                "comparators_change": (
-                    None if o.comparator_change is None else o.comparator_change.estimate
-                ),
-                "improvement": None if o.improvement is None else o.improvement.estimate,
-                "lower": None if o.improvement is None else o.improvement.lower,
-                "upper": None if o.improvement is None else o.improvement.upper,
-                "status": o.status.replace("_", " "),
-                "level_change_(segmented)": (
-                    None if o.segmented is None else o.segmented.level_change.estimate
-                ),
-            }
-            for o in cycle.outcomes
-        ]
+        outcome_rows = [{"name": o.name, **o.figures()} for o in cycle.outcomes]
         parts.append(_table(outcome_rows, f"Outcomes of {cycle.cycle_id} against comparators"))
     parts.append("</body></html>")
     return "\n".join(parts)

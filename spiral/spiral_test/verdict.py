@@ -164,18 +164,7 @@ def _outcome_reason(outcome: IndicatorOutcome) -> Reason:
         "no_data": "not enough data",
     }[outcome.status]
     gain = outcome.improvement
-    figures: dict[str, Figure] = {
-        "indicator": outcome.indicator_id,
-        "baseline_period": outcome.baseline_period,
-        "follow_up_period": outcome.follow_up_period,
-        "area_change": None if outcome.area_change is None else outcome.area_change.estimate,
-        "comparator_change": (
-            None if outcome.comparator_change is None else outcome.comparator_change.estimate
-        ),
-        "improvement": None if gain is None else gain.estimate,
-        "improvement_lower": None if gain is None else gain.lower,
-        "improvement_upper": None if gain is None else gain.upper,
-    }
+    figures: dict[str, Figure] = dict(outcome.figures())
     text = f"{outcome.name}: {words}"
     unit = outcome.unit if outcome.unit in ("", "%") else f" {outcome.unit}"
     if gain is not None and gain.lower is not None and gain.upper is not None:
