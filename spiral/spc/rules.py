@@ -32,7 +32,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class RunRules:
-    """Lengths of the run rules; the defaults are those *Making Data Count* uses.
+    """Lengths of the run rules.
+
+    The shift length of 7 is *Making Data Count*'s; the trend length defaults to 6 (the
+    NHS-R "plot the dots" package uses 7, which ``RunRules(trend_length=7)`` gives).
 
     Parameters
     ----------
