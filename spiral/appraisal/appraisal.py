@@ -25,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from spiral.appraisal.discounting import Convention, RateSchedule, discount_factors, schedule
+from spiral.appraisal.discounting import Convention, RateSchedule, discount_factors
 from spiral.appraisal.options import BENEFIT_CATEGORIES, CATEGORIES, SIGNS, Option
 from spiral.appraisal.prices import to_real
 
@@ -62,7 +62,7 @@ class AppraisalSettings:
 
     horizon: int | None = None
     schedule: str | RateSchedule = "standard"
-    category_schedules: Mapping[str, str] = field(default_factory=dict)
+    category_schedules: Mapping[str, str | RateSchedule] = field(default_factory=dict)
     convention: Convention = Convention.END_OF_YEAR
     prices: Literal["real", "nominal"] = "real"
     first_year: int | None = None
@@ -154,9 +154,7 @@ def category_factors(years: npt.ArrayLike, settings: AppraisalSettings) -> Float
     rows = [
         base
         if category not in settings.category_schedules
-        else discount_factors(
-            years, schedule(settings.category_schedules[category]), settings.convention
-        )
+        else discount_factors(years, settings.category_schedules[category], settings.convention)
         for category in CATEGORIES
     ]
     return np.vstack(rows)
