@@ -150,8 +150,12 @@ def neutrality_warnings(
     >>> ext = Option("Contract", "external_contract", {"operating": {0: 9.0}},
     ...              {"operating": 41.0})
     >>> own = Option("In-house", "in_house", {"operating": {0: 10.0}})
-    >>> [w.code for w in neutrality_warnings(appraise([ext, own]), recommended="Contract")]
-    ['no_co_production', 'no_exit_or_minimum', 'uneven_optimism_bias', 'recommendation_not_best_npsv']
+    >>> for w in neutrality_warnings(appraise([ext, own]), recommended="Contract"):
+    ...     print(w.code)
+    no_co_production
+    no_exit_or_minimum
+    uneven_optimism_bias
+    recommendation_not_best_npsv
     """
     options = result.options
     out = _missing_alternatives(options)
