@@ -183,6 +183,10 @@ def discount_rate_switching_value(
     settings = settings or AppraisalSettings()
     base = appraise(options, settings)
     leader = int(np.argmax(base.npsv))
+    label = "discount rate (all bands, percentage points)"
+    method = "root finding (Brent)"
+    if len(options) < 2:  # a preference needs two options
+        return SwitchingValue(label, base.names[leader], None, None, None, None, method)
     floors = [_shift(settings.schedule, 0).rates]
     floors += [_shift(s, 0).rates for s in settings.category_schedules.values()]
     lowest = -min(min(r) for r in floors)
@@ -214,13 +218,13 @@ def discount_rate_switching_value(
     up, up_to = search(highest)
     down, down_to = search(lowest)
     return SwitchingValue(
-        input="discount rate (all bands, percentage points)",
+        input=label,
         preferred=base.names[leader],
         increase=up,
         option_after_increase=up_to,
         decrease=down,
         option_after_decrease=down_to,
-        method="root finding (Brent)",
+        method=method,
     )
 
 
