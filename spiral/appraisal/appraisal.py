@@ -232,7 +232,7 @@ def appraise(
     pv_benefits = pv[:, _BENEFITS].sum(axis=1)
     npsv = pv_benefits - pv_costs
     npc = pv_costs - pv[:, _CASH_BENEFITS].sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         bcr = np.where(pv_costs > 0, pv_benefits / np.where(pv_costs > 0, pv_costs, 1.0), np.nan)
     annuity = float(factors[0, 1:].sum())
     eac = pv_costs / annuity if annuity > 0 else np.full(len(options), np.nan)

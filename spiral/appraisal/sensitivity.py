@@ -62,7 +62,7 @@ def first_crossings(
     v = np.asarray(values, dtype=np.float64)
     g = np.asarray(slopes, dtype=np.float64)
     gap = g - g[leader]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         delta = np.where(gap != 0, (v[leader] - v) / np.where(gap != 0, gap, 1.0), np.nan)
     delta[leader] = np.nan
     up_ok = (gap > 0) & (delta >= 0) & (delta <= highest)
