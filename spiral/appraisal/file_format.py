@@ -36,7 +36,7 @@ import yaml
 from spiral.appraisal.appraisal import AppraisalSettings
 from spiral.appraisal.discounting import SCHEDULE_COLUMNS, Convention
 from spiral.appraisal.optimism_bias import bounds, mitigated_bias
-from spiral.appraisal.options import CATEGORIES, COST_CATEGORIES, Assumption, Option
+from spiral.appraisal.options import CATEGORIES, Assumption, Option
 from spiral.appraisal.risk import UncertainInput, correlation_matrix
 from spiral.appraisal.social_value import (
     SocialValueMeasure,
@@ -194,7 +194,10 @@ def _settings(data: Mapping[str, Any], problems: _Problems) -> AppraisalSettings
     )
 
 
-def _bias(value: Any, where: str, problems: _Problems) -> float | None:  # noqa: PLR0911
+def _bias(  # noqa: PLR0911 - one return per way the entry can be wrong
+    value: Any, category: str, where: str, reason: str, problems: _Problems
+) -> float | None:
+    """A percentage, or the table's bound for a project type, perhaps mitigated."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if not isinstance(value, Mapping):
@@ -205,6 +208,12 @@ def _bias(value: Any, where: str, problems: _Problems) -> float | None:  # noqa:
     except ValueError as error:
         problems.add(f"{where}.project_type", str(error))
         return None
+    if entry.applies_to != category:
+        problems.add(
+            f"{where}.project_type",
+            f"the bounds for {entry.project_type} apply to {entry.applies_to} costs",
+        )
+        return None
     bound = str(value.get("bound", "upper"))
     if bound not in ("upper", "lower"):
         problems.add(f"{where}.bound", f"must be upper or lower, not {bound!r}")
@@ -213,8 +222,12 @@ def _bias(value: Any, where: str, problems: _Problems) -> float | None:  # noqa:
     mitigated = value.get("mitigated")
     if mitigated is None:
         return start
+    why = str(value.get("reason", "")).strip() or reason
+    if not why:
+        problems.add(f"{where}.reason", "mitigation needs a stated reason")
+        return None
     try:
-        return mitigated_bias(start, float(mitigated), lower=entry.capex_lower)
+        return mitigated_bias(start, float(mitigated), lower=entry.capex_lower, reason=why)
     except (TypeError, ValueError) as error:
         problems.add(f"{where}.mitigated", str(error))
         return None
@@ -222,7 +235,8 @@ def _bias(value: Any, where: str, problems: _Problems) -> float | None:  # noqa:
 
 def _assumptions(data: Mapping[str, Any], where: str, problems: _Problems) -> list[Assumption]:
     out = []
-    reason = str((data.get("optimism_bias") or {}).get("reason", "")).strip()
+    bias = data.get("optimism_bias")
+    reason = str(bias.get("reason", "")).strip() if isinstance(bias, Mapping) else ""
     if reason:
         out.append(Assumption("optimism_bias", "optimism bias as stated", reason))
     for i, item in enumerate(data.get("assumptions") or []):
@@ -280,10 +294,16 @@ def _option(
     for category, amounts in flows_data.items():
         flows[str(category)] = _by_year(amounts, f"{where}, field cash_flows.{category}", problems)
     bias: dict[str, float] = {}
-    for category, value in (data.get("optimism_bias") or {}).items():
+    bias_data = data.get("optimism_bias") or {}
+    if not isinstance(bias_data, Mapping):
+        problems.add(f"{where}, field optimism_bias", "must be a mapping of cost category to bias")
+        bias_data = {}
+    reason = str(bias_data.get("reason", "")).strip()
+    for category, value in bias_data.items():
         if category == "reason":
             continue
-        found = _bias(value, f"{where}, field optimism_bias.{category}", problems)
+        field_name = f"{where}, field optimism_bias.{category}"
+        found = _bias(value, str(category), field_name, reason, problems)
         if found is not None:
             bias[str(category)] = found
     assumptions = _assumptions(data, where, problems)
@@ -482,8 +502,6 @@ def parse_options(data: Any) -> OptionsFile:  # noqa: PLR0912, PLR0915 - one sec
     if not isinstance(cases, Mapping) or any(k not in FIVE_CASES for k in cases):
         problems.add("appraisal, field cases", f"use the five cases: {', '.join(FIVE_CASES)}")
         cases = {}
-    for category in {c for o in options for c in o.optimism_bias} - set(COST_CATEGORIES):
-        problems.add("optimism_bias", f"{category} is not a cost category")
     if problems.items:
         raise OptionsFileError(problems.items)
     return OptionsFile(

@@ -165,29 +165,38 @@ def combined_bias(
     )
 
 
-def mitigated_bias(upper: float, mitigated: float, lower: float = 0.0) -> float:
+def mitigated_bias(upper: float, mitigated: float, lower: float = 0.0, *, reason: str) -> float:
     """Optimism bias left once a share of its causes has been mitigated.
 
     Supplementary Green Book Guidance: Optimism Bias: the bias falls in proportion to the
     mitigated share of its contributory factors, from the upper bound towards (never
-    below) the lower bound: ``max(lower, upper × (1 − mitigated))``.
+    below) the lower bound: ``max(lower, upper × (1 − mitigated))``. Mitigation must be
+    justified, so a reason is required.
 
     Parameters
     ----------
     upper : float
         Starting (upper-bound) bias, per cent.
     mitigated : float
-        Share mitigated, as a fraction (0.92) or a percentage (92).
+        Share mitigated: a fraction up to 1 (0.92), or a percentage above 1 (92).
     lower : float
         The published lower bound, per cent.
+    reason : str
+        Why the bias is mitigated (the evidence of risk management).
 
     Examples
     --------
-    >>> round(mitigated_bias(51, 92, lower=4), 2)
+    >>> round(mitigated_bias(51, 92, lower=4, reason="design fixed, contractor engaged"), 2)
     4.08
-    >>> mitigated_bias(51, 1.0, lower=4)
+    >>> mitigated_bias(51, 1.0, lower=4, reason="all contributory factors managed")
     4.0
+    >>> mitigated_bias(51, 0.5, lower=4, reason=" ")
+    Traceback (most recent call last):
+    ...
+    ValueError: optimism bias mitigation needs a stated reason
     """
+    if not reason.strip():
+        raise ValueError("optimism bias mitigation needs a stated reason")
     share = mitigated / 100 if mitigated > 1 else mitigated
     if not 0 <= share <= 1:
         raise ValueError(f"mitigated share must be between 0 and 1 (or 0 and 100), not {mitigated}")

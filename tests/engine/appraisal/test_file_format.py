@@ -187,3 +187,31 @@ def test_nominal_prices_with_a_deflator_are_accepted() -> None:
     }
     f = parse_options(data)
     assert f.settings.deflator == {2025: 100.0, 2026: 102.0, 2027: 104.0}
+
+
+def test_mitigated_optimism_bias_needs_a_reason() -> None:
+    bias = {"operating": {"project_type": "Outsourcing", "mitigated": 70}}
+    assert _problems(_minimal(optimism_bias=bias)) == [
+        "option 'A', field optimism_bias.operating.reason: mitigation needs a stated reason"
+    ]
+
+
+def test_a_reason_may_be_given_with_the_mitigated_category() -> None:
+    bias = {"operating": {"project_type": "Outsourcing", "mitigated": 0.5, "reason": "spec tested"}}
+    f = parse_options(_minimal(optimism_bias=bias))
+    assert f.options[0].optimism_bias["operating"] == pytest.approx(20.5, rel=1e-12)
+
+
+def test_outsourcing_bounds_apply_to_operating_costs_only() -> None:
+    """Table 1 note: the Outsourcing bounds are on operating expenditure."""
+    bias = {"capital": {"project_type": "Outsourcing"}}
+    assert _problems(_minimal(optimism_bias=bias)) == [
+        "option 'A', field optimism_bias.capital.project_type: the bounds for Outsourcing "
+        "apply to operating costs"
+    ]
+
+
+def test_optimism_bias_must_be_a_mapping() -> None:
+    assert _problems(_minimal(optimism_bias=24)) == [
+        "option 'A', field optimism_bias: must be a mapping of cost category to bias"
+    ]

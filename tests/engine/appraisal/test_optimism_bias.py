@@ -89,7 +89,7 @@ def test_mitigating_ninety_two_per_cent_of_fifty_one_leaves_four() -> None:
     """Worked example: (100% − 92%) × 51% = 4.08%, published as 4% (the lower bound)."""
     upper = float(MITIGATION["upper_bound_pct"])
     lower = bounds("Non-standard Buildings").capex_lower
-    left = mitigated_bias(upper, 92, lower=lower)
+    left = mitigated_bias(upper, 92, lower=lower, reason="risk management plan in place")
     assert left == pytest.approx(0.08 * 51, rel=1e-12)
     assert round(left) == float(MITIGATION["resultant_pct"])
     assert left >= lower
@@ -102,7 +102,7 @@ def test_a_hundred_million_becomes_one_hundred_and_four() -> None:
 
 
 def test_mitigation_never_goes_below_the_lower_bound() -> None:
-    assert mitigated_bias(51, 99, lower=4) == 4.0
+    assert mitigated_bias(51, 99, lower=4, reason="nearly all managed") == 4.0
 
 
 def test_it_rejects_shares_that_do_not_add_up() -> None:
@@ -117,9 +117,14 @@ def test_it_rejects_an_unknown_project_type() -> None:
 
 def test_it_rejects_a_mitigated_share_over_the_whole() -> None:
     with pytest.raises(ValueError, match="mitigated share"):
-        mitigated_bias(51, 120)
+        mitigated_bias(51, 120, reason="too much")
 
 
 def test_it_rejects_a_negative_bias() -> None:
     with pytest.raises(ValueError, match="must not be negative"):
         apply_bias([1.0], -5)
+
+
+def test_mitigation_needs_a_stated_reason() -> None:
+    with pytest.raises(ValueError, match="needs a stated reason"):
+        mitigated_bias(51, 92, lower=4, reason="")
