@@ -136,3 +136,38 @@ def range_chart(
             f"<title>{escape(label)}: median {escape(money(middles[i]))}</title></circle>",
         ]
     return _frame(title, len(labels), body, scale)
+
+
+def histogram_chart(
+    title: str, edges: Sequence[float], labels: Sequence[str], counts: Sequence[Sequence[int]]
+) -> str:
+    """Small multiples: one histogram per option on a shared horizontal scale.
+
+    Each option's bars are scaled to its own largest count.
+
+    Examples
+    --------
+    >>> svg = histogram_chart("NPSV", [0.0, 1.0, 2.0], ["A"], [[3, 1]])
+    >>> svg.count("<rect")
+    2
+    """
+    scale = _Scale(float(edges[0]), float(edges[-1]))
+    tall = 2 * ROW
+    body = []
+    for i, label in enumerate(labels):
+        top = PAD + i * tall
+        peak = max([*counts[i], 1])
+        body.append(
+            f'<text x="{LABEL - 8}" y="{top + tall / 2 + 4:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        for j, count in enumerate(counts[i]):
+            left, right = scale.x(float(edges[j])), scale.x(float(edges[j + 1]))
+            height = (tall - 8) * count / peak
+            body.append(
+                f'<rect x="{left:.1f}" y="{top + tall - 4 - height:.1f}" '
+                f'width="{max(right - left - 1, 1):.1f}" height="{height:.1f}" fill="#1d70b8">'
+                f"<title>{escape(label)}: {count} draws from {escape(money(float(edges[j])))} "
+                f"to {escape(money(float(edges[j + 1])))}</title></rect>"
+            )
+    return _frame(title, 2 * len(labels), body, scale)

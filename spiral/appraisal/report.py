@@ -181,13 +181,7 @@ class AppraisalReport:
                 for i, name in enumerate(self.result.names)
             ],
             "switching_values": [sv.as_dict() for sv in (*self.switching, self.rate_switching)],
-            "risk": None
-            if self.risk is None
-            else {
-                "simulations": int(self.risk.npsv.shape[0]),
-                "seed": self.risk.seed,
-                "options": self.risk.table(),
-            },
+            "risk": None if self.risk is None else self._risk_dict(self.risk),
             "tornado": [dataclasses.asdict(bar) for bar in self.tornado],
             "mcda": None
             if self.mcda is None
@@ -200,6 +194,19 @@ class AppraisalReport:
             "neutrality_warnings": [dataclasses.asdict(w) for w in self.warnings],
             "assumptions": self.assumptions(),
             "not_yet_offered": ["PDF output"],
+        }
+
+    @staticmethod
+    def _risk_dict(risk: RiskResult) -> dict[str, Any]:
+        edges, counts = risk.histogram()
+        return {
+            "simulations": int(risk.npsv.shape[0]),
+            "seed": risk.seed,
+            "options": risk.table(),
+            "histogram": {
+                "edges": edges.tolist(),
+                "counts": {name: counts[i].tolist() for i, name in enumerate(risk.names)},
+            },
         }
 
     def to_html(self) -> str:
@@ -378,6 +385,27 @@ def _economic(report: AppraisalReport) -> list[str]:
                     "probability_best": "P(best)",
                     "probability_positive": "P(NPSV > 0)",
                 },
+            ),
+        ]
+        edges, counts = report.risk.histogram()
+        out += [
+            charts.histogram_chart(
+                "NPSV distribution: draws in each band, by option",
+                edges.tolist(),
+                r.names,
+                counts.tolist(),
+            ),
+            _table(
+                "Draws in each band of NPSV, by option",
+                [
+                    {
+                        "from": float(edges[j]),
+                        "to": float(edges[j + 1]),
+                        **{name: int(counts[i, j]) for i, name in enumerate(r.names)},
+                    }
+                    for j in range(counts.shape[1])
+                ],
+                {"from": "From", "to": "To", **{name: name for name in r.names}},
             ),
         ]
     if report.tornado:

@@ -341,6 +341,25 @@ class RiskResult:
         counts = np.bincount(best, minlength=len(self.names)).astype(np.float64)
         return np.asarray(counts / self.npsv.shape[0], dtype=np.float64)
 
+    def histogram(self, bins: int = 20) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+        """Counts of draws in equal bins shared by all options: (edges, options × bins).
+
+        Examples
+        --------
+        >>> r = RiskResult(("A", "B"), np.array([[0.0, 1.0], [1.0, 2.0], [2.0, 2.0]]), seed=1)
+        >>> edges, counts = r.histogram(bins=2)
+        >>> edges.tolist(), counts.tolist()
+        ([0.0, 1.0, 2.0], [[1, 2], [0, 3]])
+        """
+        low, high = float(self.npsv.min()), float(self.npsv.max())
+        if high == low:
+            low, high = low - 0.5, high + 0.5
+        edges = np.linspace(low, high, bins + 1)
+        counts = np.stack(
+            [np.histogram(self.npsv[:, i], bins=edges)[0] for i in range(len(self.names))]
+        )
+        return edges, counts.astype(np.int64)
+
     def table(self) -> list[dict[str, Any]]:
         """One row per option: mean, sd, percentiles, P(best), P(NPSV > 0).
 

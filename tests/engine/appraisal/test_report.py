@@ -33,6 +33,9 @@ def test_the_plain_data_round_trips_through_json(report) -> None:  # type: ignor
     assert data["risk"]["simulations"] == 2000
     assert data["risk"]["seed"] == 1
     assert data["not_yet_offered"] == ["PDF output"]
+    histogram = data["risk"]["histogram"]
+    assert all(sum(c) == 2000 for c in histogram["counts"].values())
+    assert len(histogram["edges"]) == 21
 
 
 def test_the_report_agrees_with_the_appraisal(report) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +60,7 @@ def test_the_html_uses_the_five_cases(report) -> None:  # type: ignore[no-untype
 def test_every_chart_is_followed_by_a_table_of_its_figures(report) -> None:  # type: ignore[no-untyped-def]
     page = report.to_html()
     charts = [m.end() for m in re.finditer("</svg>", page)]
-    assert len(charts) == 3  # summary, NPSV distribution, tornado
+    assert len(charts) == 4  # summary, NPSV percentiles, NPSV histogram, tornado
     for end in charts:
         assert page[end:].lstrip().startswith("<table>")
 
