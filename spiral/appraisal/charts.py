@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-WIDTH = 640
-LABEL = 190
+WIDTH = 720
+LABEL = 270
+LONGEST = 38
 ROW = 26
 PAD = 30
 
@@ -24,6 +25,15 @@ def money(value: float) -> str:
     ('1,234,568', '-12.35')
     """
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+
+
+def _label(x: float, y: float, text: str) -> str:
+    """A right-aligned row label, shortened with an ellipsis (full text in its title)."""
+    shown = text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="end"><title>{escape(text)}</title>'
+        f"{escape(shown)}</text>"
+    )
 
 
 class _Scale:
@@ -73,7 +83,7 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> str
         left, right = sorted((scale.x(0.0), scale.x(value)))
         colour = "#1d70b8" if value >= 0 else "#d4351c"
         body += [
-            f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>',
+            _label(LABEL - 8, y + 16, label),
             f'<rect x="{left:.1f}" y="{y + 4}" width="{max(right - left, 1):.1f}" height="16" '
             f'fill="{colour}"><title>{escape(label)}: {escape(money(value))}</title></rect>',
         ]
@@ -96,7 +106,7 @@ def tornado_chart(
         y = PAD + i * ROW
         left, right = sorted((scale.x(lows[i]), scale.x(highs[i])))
         body += [
-            f'<text x="{LABEL - 8}" y="{y + 16}" text-anchor="end">{escape(label)}</text>',
+            _label(LABEL - 8, y + 16, label),
             f'<rect x="{left:.1f}" y="{y + 4}" width="{max(right - left, 1):.1f}" height="16" '
             f'fill="#1d70b8"><title>{escape(label)}: {escape(money(lows[i]))} to '
             f"{escape(money(highs[i]))}</title></rect>",
@@ -129,7 +139,7 @@ def range_chart(
     for i, label in enumerate(labels):
         y = PAD + i * ROW + 12
         body += [
-            f'<text x="{LABEL - 8}" y="{y + 4}" text-anchor="end">{escape(label)}</text>',
+            _label(LABEL - 8, y + 4, label),
             f'<line x1="{scale.x(lows[i]):.1f}" y1="{y}" x2="{scale.x(highs[i]):.1f}" y2="{y}" '
             'stroke="#1d70b8" stroke-width="6"/>',
             f'<circle cx="{scale.x(middles[i]):.1f}" cy="{y}" r="6" fill="#0b0c0c">'
@@ -157,10 +167,7 @@ def histogram_chart(
     for i, label in enumerate(labels):
         top = PAD + i * tall
         peak = max([*counts[i], 1])
-        body.append(
-            f'<text x="{LABEL - 8}" y="{top + tall / 2 + 4:.1f}" text-anchor="end">'
-            f"{escape(label)}</text>"
-        )
+        body.append(_label(LABEL - 8, top + tall / 2 + 4, label))
         for j, count in enumerate(counts[i]):
             left, right = scale.x(float(edges[j])), scale.x(float(edges[j + 1]))
             height = (tall - 8) * count / peak

@@ -297,15 +297,29 @@ def _table(caption: str, rows: list[dict[str, Any]], headers: dict[str, str]) ->
     )
 
 
-def _percent(value: float | None) -> str | None:
-    return None if value is None else f"{value * 100:+.1f}%"
+def _points(value: float | None) -> str:
+    return "no switch" if value is None else f"{value * 100:+.1f} pp"
+
+
+def _percent(value: float | None) -> str:
+    return "no switch" if value is None else f"{value * 100:+.1f}%"
 
 
 def _economic(report: AppraisalReport) -> list[str]:
     r = report.result
-    table = r.table()
+    table = [
+        {
+            **row,
+            "payback_year": "none in period"
+            if row["payback_year"] is None
+            else row["payback_year"],
+        }
+        for row in r.table()
+    ]
+    narrative = report.file.cases.get("economic")
     out = [
         "<h2 id='economic'>Economic case</h2>",
+        f"<p>{escape(narrative)}</p>" if narrative else "",
         f"<p>Preferred option by net present social value: <strong>"
         f"{escape(r.preferred)}</strong>.</p>",
         charts.bar_chart("Net present social value by option", r.names, r.npsv.tolist()),
@@ -327,15 +341,23 @@ def _economic(report: AppraisalReport) -> list[str]:
         ),
     ]
     sv_rows = [
-        {**sv.as_dict(), "increase": _percent(sv.increase), "decrease": _percent(sv.decrease)}
+        {
+            **sv.as_dict(),
+            "increase": _percent(sv.increase),
+            "decrease": _percent(sv.decrease),
+            "option_after_increase": sv.option_after_increase or "",
+            "option_after_decrease": sv.option_after_decrease or "",
+        }
         for sv in report.switching
     ]
     rate = report.rate_switching
     sv_rows.append(
         {
             **rate.as_dict(),
-            "increase": None if rate.increase is None else f"+{rate.increase * 100:.2f} pp",
-            "decrease": None if rate.decrease is None else f"{rate.decrease * 100:.2f} pp",
+            "increase": "no switch" if rate.increase is None else f"{rate.increase * 100:+.2f} pp",
+            "decrease": "no switch" if rate.decrease is None else f"{rate.decrease * 100:+.2f} pp",
+            "option_after_increase": rate.option_after_increase or "",
+            "option_after_decrease": rate.option_after_decrease or "",
         }
     )
     out.append("<h3>Switching values</h3>")
@@ -455,17 +477,21 @@ def _economic(report: AppraisalReport) -> list[str]:
                 },
             ),
             _table(
-                "Weight change (others rescaled) that changes the top option",
+                "Weight change in percentage points (others rescaled) that changes the top option",
                 [
                     {
                         **dataclasses.asdict(w),
-                        "increase": _percent(w.increase),
-                        "decrease": _percent(w.decrease),
+                        "weight": f"{w.weight:.1%}",
+                        "increase": _points(w.increase),
+                        "decrease": _points(w.decrease),
+                        "top_after_increase": w.top_after_increase or "",
+                        "top_after_decrease": w.top_after_decrease or "",
                     }
                     for w in report.weight_switches
                 ],
                 {
                     "criterion": "Criterion",
+                    "weight": "Weight",
                     "increase": "Increase",
                     "top_after_increase": "Then top",
                     "decrease": "Decrease",
@@ -515,8 +541,6 @@ def _html(report: AppraisalReport) -> str:
         parts.append("<p>No neutrality warnings.</p>")
     if f.recommended:
         parts.append(f"<p>Recommended option: <strong>{escape(f.recommended)}</strong>.</p>")
-    if cases.get("economic"):
-        parts.append(f"<p>{escape(cases['economic'])}</p>")
     parts += _economic(report)
     parts.append("<h2 id='commercial'>Commercial case</h2>")
     if cases.get("commercial"):

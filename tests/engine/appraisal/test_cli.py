@@ -119,3 +119,15 @@ def test_the_help_shows_both_forms() -> None:
     assert result.exit_code == 0
     assert "OPTIONS_FILE" in result.output
     assert "discount-factors" in result.output
+
+
+def test_every_appraise_command_is_documented() -> None:
+    from spiral.cli.appraise import group
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "appraisal.md").read_text(
+        encoding="utf-8"
+    )
+    for name in group.commands:
+        assert f"spiral appraise {name}" in docs, name
+    for option in ("--simulations", "--seed", "-o", "--schedule", "--convention", "--years"):
+        assert option in docs, option
