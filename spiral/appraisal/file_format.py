@@ -235,10 +235,6 @@ def _bias(  # noqa: PLR0911 - one return per way the entry can be wrong
 
 def _assumptions(data: Mapping[str, Any], where: str, problems: _Problems) -> list[Assumption]:
     out = []
-    bias = data.get("optimism_bias")
-    reason = str(bias.get("reason", "")).strip() if isinstance(bias, Mapping) else ""
-    if reason:
-        out.append(Assumption("optimism_bias", "optimism bias as stated", reason))
     for i, item in enumerate(data.get("assumptions") or []):
         if not isinstance(item, Mapping) or not str(item.get("text", "")).strip():
             problems.add(f"{where}, field assumptions[{i}]", "needs at least a text")
@@ -322,6 +318,7 @@ def _option(
             bias,
             assumptions=tuple(assumptions),
             description=str(data.get("description", "")),
+            optimism_bias_reason=reason,
         )
     except ValueError as error:
         problems.items.append(str(error))

@@ -68,6 +68,8 @@ class Option:
         Non-negative real amounts; costs and benefits are both entered as positive numbers.
     optimism_bias : mapping of category to per cent
         Uplift applied to that cost category (Green Book optimism bias).
+    optimism_bias_reason : str
+        Why these optimism-bias figures (the source, or the mitigation).
     assumptions : tuple of Assumption
 
     Examples
@@ -87,6 +89,7 @@ class Option:
     optimism_bias: Mapping[str, float] = field(default_factory=dict)
     assumptions: tuple[Assumption, ...] = ()
     description: str = ""
+    optimism_bias_reason: str = ""
 
     def __init__(
         self,
@@ -97,6 +100,7 @@ class Option:
         *,
         assumptions: tuple[Assumption, ...] = (),
         description: str = "",
+        optimism_bias_reason: str = "",
     ) -> None:
         if not str(name).strip():
             raise ValueError("option: every option needs a name")
@@ -138,6 +142,7 @@ class Option:
         object.__setattr__(self, "optimism_bias", bias)
         object.__setattr__(self, "assumptions", tuple(assumptions))
         object.__setattr__(self, "description", description)
+        object.__setattr__(self, "optimism_bias_reason", optimism_bias_reason.strip())
 
     @property
     def last_year(self) -> int:
@@ -181,10 +186,17 @@ class Option:
     def reason_for(self, topic: str) -> str:
         """The recorded reason for an assumption on ``topic`` (empty when none).
 
+        For ``optimism_bias`` the option's ``optimism_bias_reason`` comes first.
+
         Examples
         --------
         >>> Option("A", "grant", {}, assumptions=(Assumption("risk", "none", "small"),)
         ...        ).reason_for("risk")
         'small'
+        >>> Option("A", "grant", {}, {"operating": 41.0}, optimism_bias_reason="outsourcing"
+        ...        ).reason_for("optimism_bias")
+        'outsourcing'
         """
+        if topic == "optimism_bias" and self.optimism_bias_reason:
+            return self.optimism_bias_reason
         return next((a.reason for a in self.assumptions if a.topic == topic and a.reason), "")

@@ -111,16 +111,10 @@ class AppraisalReport:
                         "reason": option.reason_for("optimism_bias"),
                     }
                 )
-            for a in option.assumptions:
-                if a.text != "optimism bias as stated":
-                    rows.append(
-                        {
-                            "topic": a.topic,
-                            "option": option.name,
-                            "assumption": a.text,
-                            "reason": a.reason,
-                        }
-                    )
+            rows += [
+                {"topic": a.topic, "option": option.name, "assumption": a.text, "reason": a.reason}
+                for a in option.assumptions
+            ]
         for u in self.file.inputs:
             params = ", ".join(f"{k} {v:g}" for k, v in u.params.items())
             scope = ", ".join(u.options) or "all"
