@@ -10,6 +10,9 @@ The first is shorthand for ``spiral appraise run OPTIONS_FILE ...``.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,18 @@ def group() -> None:
     """
 
 
+@contextmanager
+def _busy(message: str) -> Iterator[None]:
+    """Show a spinner on a terminal (never when standard error is piped)."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(message):
+        yield
+
+
 def _format(value: Any) -> str:
     if value is None:
         return "-"
@@ -72,7 +87,9 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
     if output is not None and output.suffix.lower() not in (".html", ".json"):
         raise click.UsageError("the report file must end in .html or .json")
     try:
-        report = appraise_options(read_options_file(options_file), simulations, seed)
+        options = read_options_file(options_file)
+        with _busy("Appraising the options"):
+            report = appraise_options(options, simulations, seed)
     except OptionsFileError as error:
         raise click.ClickException(
             "the options file has problems:\n  " + "\n  ".join(error.problems)
