@@ -10,6 +10,8 @@ The first is shorthand for ``spiral appraise run OPTIONS_FILE ...``.
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,7 +64,7 @@ def _format(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return f"{value:.2f}"
     return str(value)
 
 
@@ -105,9 +107,11 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
         best = {row["option"]: row["probability_best"] for row in data["risk"]["options"]}
         rows = [{**row, "probability_best": best[row["option"]]} for row in rows]
     click.echo(data["title"])
-    click.echo(",".join(columns))
-    for row in rows:
-        click.echo(",".join(_format(row[c]).replace(",", "") for c in columns))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_format(row[c]) for c in columns] for row in rows)
+    click.echo(out.getvalue(), nl=False)
     for warning in data["neutrality_warnings"]:
         click.echo(f"warning: {warning['message']}", err=True)
     if output is not None:

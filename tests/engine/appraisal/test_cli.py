@@ -131,3 +131,16 @@ def test_every_appraise_command_is_documented() -> None:
         assert f"spiral appraise {name}" in docs, name
     for option in ("--simulations", "--seed", "-o", "--schedule", "--convention", "--years"):
         assert option in docs, option
+
+
+def test_option_names_with_commas_are_quoted(tmp_path: Path) -> None:
+    path = tmp_path / "options.yaml"
+    path.write_text(
+        "options:\n"
+        "  - name: Grant, voluntary sector\n    delivery_model: grant\n"
+        "    cash_flows: {income: [0, 103.5]}\n",
+        encoding="utf-8",
+    )
+    result = _run(str(path))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2].startswith('1,"Grant, voluntary sector",grant,0.00,100.00')
