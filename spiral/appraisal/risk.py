@@ -308,16 +308,16 @@ def draw_inputs(
     pairs = dict(correlations or {})
     matrix = correlation_matrix(inputs, pairs)
     linked = sorted({position for pair in pairs for position in _positions(inputs, pair)})
-    out = np.empty((draws, len(inputs)), dtype=np.float64)
+    out = np.empty((len(inputs), draws), dtype=np.float64)  # one contiguous row per input
     if linked:
         sub = matrix[np.ix_(linked, linked)]
-        z = rng.standard_normal((draws, len(linked))) @ _factor(sub).T
-        for column, i in enumerate(linked):
-            out[:, i] = inputs[i].from_normal(z[:, column])
+        z = _factor(sub) @ rng.standard_normal((len(linked), draws))
+        for row, i in enumerate(linked):
+            out[i] = inputs[i].from_normal(z[row])
     for i, uncertain in enumerate(inputs):
         if i not in linked:
-            out[:, i] = uncertain.draw(rng, draws)
-    return out
+            out[i] = uncertain.draw(rng, draws)
+    return out.T
 
 
 def _positions(inputs: Sequence[UncertainInput], pair: tuple[str, str]) -> list[int]:
@@ -428,12 +428,14 @@ def npsv_given(
     [[20.0], [10.0]]
     """
     signed = result.pv * SIGNS[None, :]
-    out = np.repeat(result.npsv[None, :], values.shape[0], axis=0)
+    by_input = np.asarray(values, dtype=np.float64).T  # one row per input
+    out = np.repeat(result.npsv[:, None], by_input.shape[1], axis=1)  # one row per option
     touched = masks.any(axis=0)
     for option, category in zip(*np.nonzero(touched), strict=True):
-        factor = np.prod(values[:, masks[:, option, category]], axis=1)
-        out[:, option] += signed[option, category] * (factor - 1)
-    return out
+        rows = np.flatnonzero(masks[:, option, category])
+        factor = by_input[rows[0]] if rows.size == 1 else np.prod(by_input[rows], axis=0)
+        out[option] += signed[option, category] * (factor - 1)
+    return out.T
 
 
 def simulate(
