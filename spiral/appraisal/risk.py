@@ -253,7 +253,11 @@ def correlation_matrix(
     ...
     ValueError: correlations: the matrix is not positive semi-definite (smallest eigenvalue -0.8)
     """
-    position = {u.name: i for i, u in enumerate(inputs)}
+    names = [u.name for u in inputs]
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(f"uncertain input {name!r}, field name: used twice")
+    position = {name: i for i, name in enumerate(names)}
     matrix = np.eye(len(inputs))
     for (first, second), rho in correlations.items():
         for name in (first, second):

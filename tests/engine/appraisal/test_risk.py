@@ -197,3 +197,9 @@ def test_correlated_pert_values_are_the_exact_beta_quantiles(params: dict[str, f
         beta.isf(stats.norm.cdf(-np.maximum(z, 0))),
     )
     assert np.abs(u.from_normal(z) - expected).max() <= 1e-12 * (hi - lo)
+
+
+def test_it_rejects_two_inputs_with_one_name() -> None:
+    inputs = [UncertainInput("a", "capital", "normal", {"mean": 1, "sd": 0.1})] * 2
+    with pytest.raises(ValueError, match="uncertain input 'a', field name: used twice"):
+        draw_inputs(inputs, 10, seed=1)
