@@ -172,7 +172,7 @@ def test_it_rejects_optimism_bias_on_a_benefit() -> None:
         Option("A", "grant", {}, {"income": 5.0})
 
 
-def test_every_delivery_model_of_the_brief_is_known() -> None:
+def test_every_delivery_model_spiral_names_is_known() -> None:
     assert [m.value for m in DeliveryModel] == [
         "in_house",
         "external_contract",
