@@ -8,7 +8,8 @@ Sections (documented in ``docs/appraisal.md`` with a full example in
     discounting (schedule, convention, category_schedules), recommended, simulations, seed,
     and the five-case narrative (strategic, economic, commercial, financial, management).
 ``social_value_measures``
-    the organisation's measures (a list), or ``example`` for Spiral's illustrative set.
+    the organisation's measures (a list), the path of a YAML file holding them (relative to
+    the options file), or ``example`` for Spiral's illustrative set.
 ``options``
     name, delivery_model, description, cash_flows (category → list by year from year 0, or
     mapping of year → amount), optimism_bias (category → per cent, or a mapping with
@@ -43,6 +44,7 @@ from spiral.appraisal.social_value import (
     example_measures,
     measures_from_data,
     monetise,
+    read_measures,
 )
 
 FIVE_CASES = ("strategic", "economic", "commercial", "financial", "management")
@@ -409,8 +411,12 @@ def _mcda(data: Any, problems: _Problems) -> tuple[dict[str, float], dict[str, d
     return weights, scores
 
 
-def parse_options(data: Any) -> OptionsFile:  # noqa: PLR0912, PLR0915 - one section at a time
+def parse_options(  # noqa: PLR0912, PLR0915 - one section at a time
+    data: Any, base: Path | None = None
+) -> OptionsFile:
     """Validate plain data (as read from YAML or JSON) into an :class:`OptionsFile`.
+
+    ``base`` is the folder that a ``social_value_measures`` file path is relative to.
 
     Raises
     ------
@@ -451,13 +457,15 @@ def parse_options(data: Any) -> OptionsFile:  # noqa: PLR0912, PLR0915 - one sec
     settings = _settings(head, problems)
     measures: tuple[SocialValueMeasure, ...] = ()
     given_measures = data.get("social_value_measures")
-    if given_measures == "example":
-        measures = example_measures()
-    elif given_measures is not None:
-        try:
+    try:
+        if given_measures == "example":
+            measures = example_measures()
+        elif isinstance(given_measures, str):
+            measures = read_measures((base or Path()) / given_measures)
+        elif given_measures is not None:
             measures = measures_from_data(given_measures)
-        except ValueError as error:
-            problems.items.append(str(error))
+    except ValueError as error:
+        problems.items.append(str(error))
     raw_options = data.get("options")
     if not isinstance(raw_options, list) or not raw_options:
         problems.add("options", "give a list of at least one option")
@@ -541,4 +549,4 @@ def read_options_file(path: str | Path) -> OptionsFile:
         raise OptionsFileError(
             [f"{where}: not valid {'JSON' if p.suffix == '.json' else 'YAML'}"]
         ) from None
-    return parse_options(data)
+    return parse_options(data, base=p.parent)

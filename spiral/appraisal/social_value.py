@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -83,6 +84,25 @@ def measures_from_data(
             )
         )
     return tuple(out)
+
+
+def read_measures(path: str | Path) -> tuple[SocialValueMeasure, ...]:
+    """Read an organisation's measures from a YAML file (a list, or a mapping with ``measures``).
+
+    Examples
+    --------
+    >>> read_measures("no-such-file.yaml")
+    Traceback (most recent call last):
+    ...
+    ValueError: social_value_measures: cannot read no-such-file.yaml
+    """
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        raise ValueError(f"social_value_measures: cannot read {path}") from None
+    if isinstance(data, Mapping):
+        data = data.get("measures")
+    return measures_from_data(data, where=f"social_value_measures ({Path(path).name})")
 
 
 def example_measures() -> tuple[SocialValueMeasure, ...]:

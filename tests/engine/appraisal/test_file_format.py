@@ -215,3 +215,25 @@ def test_optimism_bias_must_be_a_mapping() -> None:
     assert _problems(_minimal(optimism_bias=24)) == [
         "option 'A', field optimism_bias: must be a mapping of cost category to bias"
     ]
+
+
+def test_social_value_measures_may_come_from_a_file_beside_the_options(tmp_path: Path) -> None:
+    (tmp_path / "measures.yaml").write_text(
+        "measures:\n  - {code: V, name: Volunteer hours, unit: hour, proxy_value: 10}\n",
+        encoding="utf-8",
+    )
+    data = _minimal(social_value={"V": {1: 5}})
+    data["social_value_measures"] = "measures.yaml"
+    path = tmp_path / "options.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    f = read_options_file(path)
+    assert f.options[0].cash_flows["monetised_outcomes"] == {1: 50.0}
+
+
+def test_a_missing_measures_file_is_named(tmp_path: Path) -> None:
+    data = _minimal()
+    data["social_value_measures"] = "nowhere.yaml"
+    path = tmp_path / "options.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(OptionsFileError, match=r"cannot read .*nowhere\.yaml"):
+        read_options_file(path)
