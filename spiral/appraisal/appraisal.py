@@ -35,6 +35,22 @@ _CASH_BENEFITS = np.array([c in ("income", "cashable_savings") for c in CATEGORI
 _BENEFITS = np.array([c in BENEFIT_CATEGORIES for c in CATEGORIES])
 
 
+def ranks(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Rank values, 1 for the highest; equal values share the better rank.
+
+    Used for NPSV and for multi-criteria totals.
+
+    Examples
+    --------
+    >>> ranks([3.0, 5.0, 3.0]).tolist()
+    [2, 1, 2]
+    """
+    t = np.asarray(values, dtype=np.float64)
+    scale = max(1.0, float(np.abs(t).max())) if t.size else 1.0
+    higher = t[None, :] > t[:, None] + 1e-12 * scale
+    return np.asarray(1 + higher.sum(axis=1), dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class AppraisalSettings:
     """How the options are appraised.
@@ -106,7 +122,7 @@ class AppraisalResult:
         return self.names[int(np.argmax(self.npsv))]
 
     def table(self) -> list[dict[str, Any]]:
-        """One plain row per option, ranked by NPSV (1 = highest).
+        """One plain row per option, ranked by NPSV (1 = highest; ties share a rank).
 
         Examples
         --------
@@ -115,9 +131,7 @@ class AppraisalResult:
         >>> round(row["npsv"], 6), row["bcr"], row["payback_year"], row["rank"]
         (100.0, 2.0, 1, 1)
         """
-        order = np.argsort(-self.npsv, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(1, len(order) + 1)
+        rank = ranks(self.npsv)
         rows = []
         for i, option in enumerate(self.options):
             rows.append(

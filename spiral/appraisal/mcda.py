@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from spiral.appraisal.appraisal import ranks
 from spiral.appraisal.sensitivity import first_crossings
 
 FloatArray = npt.NDArray[np.float64]
@@ -62,20 +63,6 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     if np.isclose(total, 100.0, rtol=0, atol=1e-7):
         return {k: float(v) / 100 for k, v in weights.items()}
     raise ValueError(f"mcda, field weight: the weights add up to {total:g}, not 1 or 100")
-
-
-def ranks(totals: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """Rank totals, 1 for the highest; equal totals share the better rank.
-
-    Examples
-    --------
-    >>> ranks([3.0, 5.0, 3.0]).tolist()
-    [2, 1, 2]
-    """
-    t = np.asarray(totals, dtype=np.float64)
-    scale = max(1.0, float(np.abs(t).max())) if t.size else 1.0
-    higher = t[None, :] > t[:, None] + 1e-12 * scale
-    return np.asarray(1 + higher.sum(axis=1), dtype=np.int64)
 
 
 @dataclass(frozen=True)

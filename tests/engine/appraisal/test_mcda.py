@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from spiral.appraisal.appraisal import ranks
 from spiral.appraisal.mcda import (
     DEFAULT_CRITERIA,
     normalise_weights,
-    ranks,
     score,
     weight_perturbation,
     weight_switching,
