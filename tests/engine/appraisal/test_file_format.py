@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from spiral.appraisal.file_format import OptionsFileError, parse_options, read_options_file
+from spiral.appraisal.mcda import DEFAULT_CRITERIA
 from spiral.appraisal.options import DeliveryModel
 
 from .reference import rows
@@ -44,14 +45,7 @@ def test_the_documented_example_reads_cleanly() -> None:
     assert f.settings.category_schedules == {"monetised_outcomes": "health"}
     assert f.seed == 2026
     assert len(f.inputs) == 6
-    assert set(f.weights) == {
-        "quality",
-        "outcomes_for_users",
-        "social_value",
-        "resilience",
-        "what_users_said",
-        "deliverability",
-    }
+    assert set(f.weights) == set(DEFAULT_CRITERIA)
 
 
 def test_the_same_file_in_json_reads_the_same(tmp_path: Path) -> None:
