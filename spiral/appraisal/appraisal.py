@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from spiral.appraisal.discounting import Convention, RateSchedule, discount_factors
-from spiral.appraisal.options import BENEFIT_CATEGORIES, CATEGORIES, SIGNS, Option
+from spiral.appraisal.options import BENEFIT_CATEGORIES, CATEGORIES, LAST_YEAR, SIGNS, Option
 from spiral.appraisal.prices import to_real
 
 FloatArray = npt.NDArray[np.float64]
@@ -231,6 +231,8 @@ def appraise(
         raise ValueError(f"option {duplicated[0]!r}: two options have the same name")
     last = max(o.last_year for o in options)
     horizon = last if settings.horizon is None else settings.horizon
+    if not 0 <= horizon <= LAST_YEAR:
+        raise ValueError(f"appraisal, field horizon: must be from 0 to {LAST_YEAR}")
     if horizon < last:
         first_late = next(o.name for o in options if o.last_year > horizon)
         raise ValueError(

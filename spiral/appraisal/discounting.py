@@ -32,6 +32,10 @@ SCHEDULE_COLUMNS = {
 }
 
 
+#: The furthest year :func:`discount_factors` computes (the work grows with the year).
+MAX_YEAR = 100_000
+
+
 class Convention(StrEnum):
     """When in each year the cash flows are taken to fall.
 
@@ -229,6 +233,8 @@ def discount_factors(
     if ys.size == 0:
         return np.zeros(0, dtype=np.float64)
     horizon = int(ys.max())
+    if horizon > MAX_YEAR:
+        raise ValueError(f"years beyond {MAX_YEAR:,} are not supported (got {horizon:,})")
     yearly = rs.rate_for_years(np.arange(horizon + 1))
     log_growth: FloatArray = np.log1p(yearly)
     log_growth[0] = 0.0  # year 0 is the present

@@ -37,7 +37,7 @@ import yaml
 from spiral.appraisal.appraisal import AppraisalSettings
 from spiral.appraisal.discounting import SCHEDULE_COLUMNS, Convention
 from spiral.appraisal.optimism_bias import bounds, mitigated_bias
-from spiral.appraisal.options import CATEGORIES, Assumption, Option
+from spiral.appraisal.options import CATEGORIES, LAST_YEAR, Assumption, Option
 from spiral.appraisal.risk import UncertainInput, correlation_matrix
 from spiral.appraisal.social_value import (
     SocialValueMeasure,
@@ -83,6 +83,26 @@ class _Problems:
 
     def add(self, where: str, text: str) -> None:
         self.items.append(f"{where}: {text}")
+
+
+def _mapping(value: Any, where: str, problems: _Problems) -> Mapping[Any, Any]:
+    """The value if it is a mapping (None counts as empty); otherwise a problem."""
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return value
+    problems.add(where, "must be a mapping")
+    return {}
+
+
+def _list(value: Any, where: str, problems: _Problems) -> list[Any]:
+    """The value if it is a list (None counts as empty); otherwise a problem."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    problems.add(where, "must be a list")
+    return []
 
 
 def _by_year(value: Any, where: str, problems: _Problems) -> dict[int, float]:
@@ -137,10 +157,7 @@ def _integer(data: Mapping[str, Any], key: str, where: str, problems: _Problems)
 def _discounting(
     data: Mapping[str, Any], where: str, problems: _Problems
 ) -> tuple[str, Convention, dict[str, str]]:
-    discounting = data.get("discounting") or {}
-    if not isinstance(discounting, Mapping):
-        problems.add(f"{where}, field discounting", "must be a mapping")
-        discounting = {}
+    discounting = _mapping(data.get("discounting"), f"{where}, field discounting", problems)
     name = str(discounting.get("schedule", "standard"))
     if name not in SCHEDULE_COLUMNS:
         problems.add(f"{where}, field discounting.schedule", f"unknown schedule {name!r}")
@@ -150,7 +167,12 @@ def _discounting(
         problems.add(f"{where}, field discounting.convention", f"unknown convention {convention!r}")
         convention = Convention.END_OF_YEAR.value
     by_category: dict[str, str] = {}
-    for category, chosen in (discounting.get("category_schedules") or {}).items():
+    by_name = _mapping(
+        discounting.get("category_schedules"),
+        f"{where}, field discounting.category_schedules",
+        problems,
+    )
+    for category, chosen in by_name.items():
         field_name = f"{where}, field discounting.category_schedules.{category}"
         if category not in CATEGORIES:
             problems.add(field_name, f"unknown category {category!r}")
@@ -181,8 +203,8 @@ def _settings(data: Mapping[str, Any], problems: _Problems) -> AppraisalSettings
         if not deflator:
             problems.add(f"{where}, field deflator", "needed when prices are nominal")
     horizon = _integer(data, "horizon", where, problems)
-    if horizon is not None and horizon < 0:
-        problems.add(f"{where}, field horizon", "must be 0 or more")
+    if horizon is not None and not 0 <= horizon <= LAST_YEAR:
+        problems.add(f"{where}, field horizon", f"must be from 0 to {LAST_YEAR}")
         horizon = None
     return AppraisalSettings(
         horizon=horizon,
@@ -237,7 +259,9 @@ def _bias(  # noqa: PLR0911 - one return per way the entry can be wrong
 
 def _assumptions(data: Mapping[str, Any], where: str, problems: _Problems) -> list[Assumption]:
     out = []
-    for i, item in enumerate(data.get("assumptions") or []):
+    for i, item in enumerate(
+        _list(data.get("assumptions"), f"{where}, field assumptions", problems)
+    ):
         if not isinstance(item, Mapping) or not str(item.get("text", "")).strip():
             problems.add(f"{where}, field assumptions[{i}]", "needs at least a text")
             continue
@@ -330,18 +354,16 @@ def _option(
 
 def _inputs(data: Any, names: set[str], problems: _Problems) -> list[UncertainInput]:
     out = []
-    for i, item in enumerate(data or []):
+    for i, item in enumerate(_list(data, "uncertain_inputs", problems)):
         if not isinstance(item, Mapping):
             problems.add(f"uncertain_inputs[{i}]", "must be a mapping")
             continue
-        options = item.get("options") or []
-        options = [options] if isinstance(options, str) else list(options)
+        label = f"uncertain input {item.get('name')!r}, field options"
+        given = item.get("options")
+        options = [given] if isinstance(given, str) else _list(given, label, problems)
         for option in options:
-            if option not in names:
-                problems.add(
-                    f"uncertain input {item.get('name')!r}, field options",
-                    f"no option is called {option!r}",
-                )
+            if str(option) not in names:
+                problems.add(label, f"no option is called {option!r}")
         params = {
             k: v
             for k, v in item.items()
@@ -368,7 +390,7 @@ def _inputs(data: Any, names: set[str], problems: _Problems) -> list[UncertainIn
 
 def _correlations(data: Any, problems: _Problems) -> dict[tuple[str, str], float]:
     out: dict[tuple[str, str], float] = {}
-    for i, item in enumerate(data or []):
+    for i, item in enumerate(_list(data, "correlations", problems)):
         if isinstance(item, Mapping):
             pair = item.get("between") or []
             rho = item.get("correlation")
@@ -376,7 +398,8 @@ def _correlations(data: Any, problems: _Problems) -> dict[tuple[str, str], float
             pair, rho = item[:2], item[2]
         else:
             pair, rho = [], None
-        if len(pair) != 2 or isinstance(rho, bool) or not isinstance(rho, int | float):
+        bad_pair = not isinstance(pair, list) or len(pair) != 2
+        if bad_pair or isinstance(rho, bool) or not isinstance(rho, int | float):
             problems.add(f"correlations[{i}]", "give between: [input, input] and correlation")
             continue
         out[(str(pair[0]), str(pair[1]))] = float(rho)
@@ -389,19 +412,20 @@ def _mcda(data: Any, problems: _Problems) -> tuple[dict[str, float], dict[str, d
     if not isinstance(data, Mapping):
         problems.add("mcda", "must be a mapping with criteria and scores")
         return {}, {}
-    criteria = data.get("criteria") or {}
+    criteria = data.get("criteria")
     weights: dict[str, float] = {}
     if isinstance(criteria, list):
         criteria = {str(c.get("name")): c.get("weight") for c in criteria if isinstance(c, Mapping)}
-    for name, weight in criteria.items():
+    for name, weight in _mapping(criteria, "mcda, field criteria", problems).items():
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             problems.add(f"mcda, criterion {name!r}, field weight", f"{weight!r} is not a number")
         else:
             weights[str(name)] = float(weight)
     scores: dict[str, dict[str, float]] = {}
-    for option, given in (data.get("scores") or {}).items():
+    for option, given in _mapping(data.get("scores"), "mcda, field scores", problems).items():
         scores[str(option)] = {}
-        for criterion, value in (given or {}).items():
+        where = f"mcda, option {option!r}, field scores"
+        for criterion, value in _mapping(given, where, problems).items():
             if isinstance(value, bool) or not isinstance(value, int | float):
                 problems.add(
                     f"mcda, option {option!r}, field {criterion}", f"{value!r} is not a number"

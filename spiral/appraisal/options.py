@@ -33,6 +33,9 @@ class DeliveryModel(StrEnum):
     DO_MINIMUM = "do_minimum"
 
 
+#: The latest year an appraisal may reach (the schedules' last band starts at year 301).
+LAST_YEAR = 1000
+
 #: Cost categories, in the order used in every array.
 COST_CATEGORIES: tuple[str, ...] = ("capital", "operating", "transition", "transaction")
 #: Benefit categories, after the costs.
@@ -119,8 +122,10 @@ class Option:
                 raise ValueError(f"{where}: unknown category (use one of {', '.join(CATEGORIES)})")
             flows[category] = {}
             for year, amount in by_year.items():
-                if int(year) != year or year < 0:
-                    raise ValueError(f"{where}: year {year!r} must be a whole number ≥ 0")
+                if int(year) != year or not 0 <= year <= LAST_YEAR:
+                    raise ValueError(
+                        f"{where}: year {year!r} must be a whole number from 0 to {LAST_YEAR}"
+                    )
                 value = float(amount)
                 if not np.isfinite(value) or value < 0:
                     raise ValueError(

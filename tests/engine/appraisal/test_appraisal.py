@@ -202,3 +202,10 @@ def test_appraising_options_together_equals_appraising_each_alone(
         alone = appraise([option], AppraisalSettings(horizon=12))
         assert together.npsv[i] == pytest.approx(alone.npsv[0], rel=1e-12, abs=1e-6)
         assert together.pv_costs[i] == pytest.approx(alone.pv_costs[0], rel=1e-12, abs=1e-6)
+
+
+def test_it_rejects_a_year_beyond_a_thousand() -> None:
+    with pytest.raises(ValueError, match="from 0 to 1000"):
+        Option("A", "grant", {"operating": {1001: 5.0}})
+    with pytest.raises(ValueError, match="field horizon: must be from 0 to 1000"):
+        appraise([Option("A", "grant", {})], AppraisalSettings(horizon=5000))

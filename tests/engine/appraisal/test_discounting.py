@@ -137,3 +137,8 @@ def test_it_rejects_an_unknown_convention() -> None:
 def test_factors_never_rise_with_time() -> None:
     f = discount_factors(np.arange(0, 400))
     assert np.all(np.diff(f) < 0)
+
+
+def test_it_refuses_years_beyond_a_hundred_thousand() -> None:
+    with pytest.raises(ValueError, match="years beyond 100,000 are not supported"):
+        discount_factors([100_001])

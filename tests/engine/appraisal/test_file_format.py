@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spiral.appraisal.file_format import OptionsFileError, parse_options, read_options_file
 from spiral.appraisal.mcda import DEFAULT_CRITERIA
@@ -231,3 +233,49 @@ def test_a_missing_measures_file_is_named(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(OptionsFileError, match=r"cannot read .*nowhere\.yaml"):
         read_options_file(path)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.floats(-10, 10) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+sections = st.fixed_dictionaries(
+    {},
+    optional={
+        "appraisal": json_values,
+        "options": st.lists(
+            st.fixed_dictionaries(
+                {"name": st.text(max_size=3), "delivery_model": st.sampled_from(["grant", "x"])},
+                optional={
+                    "cash_flows": json_values,
+                    "optimism_bias": json_values,
+                    "assumptions": json_values,
+                    "social_value": json_values,
+                },
+            )
+            | json_values,
+            max_size=3,
+        )
+        | json_values,
+        "uncertain_inputs": json_values,
+        "correlations": json_values,
+        "mcda": json_values,
+        "social_value_measures": json_values,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sections)
+def test_any_malformed_file_gives_listed_problems_not_a_crash(data: dict[str, Any]) -> None:
+    try:
+        parse_options(data)
+    except OptionsFileError as error:
+        problems = error.problems
+    else:
+        return
+    assert problems
+    assert all(isinstance(p, str) and p for p in problems)
