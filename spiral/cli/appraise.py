@@ -61,8 +61,8 @@ def _busy(message: str) -> Iterator[None]:
 
 
 def _format(value: Any) -> str:
-    if value is None:
-        return "-"
+    if value is None:  # not computed, or no payback within the period
+        return ""
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
@@ -82,7 +82,11 @@ def _format(value: Any) -> str:
     help="Write the full report: .html or .json.",
 )
 def run(options_file: Path, simulations: int | None, seed: int | None, output: Path | None) -> None:
-    """Appraise the options in OPTIONS_FILE and print the results table."""
+    """Appraise the options in OPTIONS_FILE and print the results table (CSV).
+
+    The title and any neutrality warnings go to standard error, so standard output is
+    the table alone.
+    """
     from spiral.appraisal.file_format import OptionsFileError, read_options_file
     from spiral.appraisal.report import appraise_options
 
@@ -106,7 +110,7 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
         columns.append("probability_best")
         best = {row["option"]: row["probability_best"] for row in data["risk"]["options"]}
         rows = [{**row, "probability_best": best[row["option"]]} for row in rows]
-    click.echo(data["title"])
+    click.echo(data["title"], err=True)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

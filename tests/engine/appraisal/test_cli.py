@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from spiral.cli import main
 
@@ -19,7 +19,7 @@ from .reference import rows
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "options.yaml"
 
 
-def _run(*args: str) -> object:
+def _run(*args: str) -> Result:
     return CliRunner().invoke(main, ["appraise", *args])
 
 
@@ -60,11 +60,12 @@ def test_discount_factors_need_years() -> None:
 def test_an_options_file_prints_the_results_table() -> None:
     result = _run(str(EXAMPLE), "--simulations", "500", "--seed", "3")
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert lines[1].startswith("rank,option,delivery_model,pv_costs")
-    assert lines[1].endswith("probability_best")
-    assert len(lines) == 2 + 7
-    assert lines[2].startswith("1,")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("rank,option,delivery_model,pv_costs")
+    assert lines[0].endswith("probability_best")
+    assert len(lines) == 1 + 7
+    assert lines[1].startswith("1,")
+    assert result.stderr.splitlines()[0].startswith("Community support for older people")
 
 
 def test_the_run_command_is_the_same_as_the_short_form() -> None:
@@ -143,4 +144,4 @@ def test_option_names_with_commas_are_quoted(tmp_path: Path) -> None:
     )
     result = _run(str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[2].startswith('1,"Grant, voluntary sector",grant,0.00,100.00')
+    assert result.stdout.splitlines()[1].startswith('1,"Grant, voluntary sector",grant,0.00,100.00')
