@@ -144,6 +144,28 @@ class AppraisalReport:
                     "reason": m.source,
                 }
             )
+        if self.risk is not None:
+            rows.append(
+                {
+                    "topic": "risk",
+                    "option": "all",
+                    "assumption": f"Monte Carlo with {self.risk.npsv.shape[0]:,} draws, seed "
+                    f"{self.risk.seed}; tornado at the 5th and 95th percentiles",
+                    "reason": "",
+                }
+            )
+        if self.mcda is not None:
+            weights = ", ".join(
+                f"{c} {w:.1%}" for c, w in zip(self.mcda.criteria, self.mcda.weights, strict=True)
+            )
+            rows.append(
+                {
+                    "topic": "mcda",
+                    "option": "all",
+                    "assumption": f"weights: {weights}; robustness by ±20% random perturbation",
+                    "reason": "",
+                }
+            )
         return rows
 
     def to_dict(self) -> dict[str, Any]:

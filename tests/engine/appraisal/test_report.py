@@ -83,6 +83,8 @@ def test_every_assumption_is_listed(report) -> None:  # type: ignore[no-untyped-
         assert escape(uncertain.reason) in page
     for measure in report.file.measures:
         assert measure.code in page
+    assert "weights: quality 20.0%, outcomes_for_users 25.0%" in page
+    assert "Monte Carlo with 2,000 draws, seed 1" in page
 
 
 def test_without_uncertain_inputs_there_is_no_risk_section() -> None:
