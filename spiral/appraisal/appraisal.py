@@ -86,7 +86,13 @@ class AppraisalSettings:
     deflator: Mapping[int, float] = field(default_factory=dict)
 
     def schedule_name(self) -> str:
-        """Name of the main schedule."""
+        """Name of the main schedule.
+
+        Examples
+        --------
+        >>> AppraisalSettings(schedule="health").schedule_name()
+        'health'
+        """
         return self.schedule if isinstance(self.schedule, str) else self.schedule.name
 
 
@@ -113,12 +119,25 @@ class AppraisalResult:
 
     @property
     def names(self) -> list[str]:
-        """Option names, in order."""
+        """Option names, in order.
+
+        Examples
+        --------
+        >>> appraise([Option("A", "grant", {}), Option("B", "in_house", {})]).names
+        ['A', 'B']
+        """
         return [o.name for o in self.options]
 
     @property
     def preferred(self) -> str:
-        """The option with the highest NPSV (the first listed, on a tie)."""
+        """The option with the highest NPSV (the first listed, on a tie).
+
+        Examples
+        --------
+        >>> appraise([Option("A", "grant", {"income": {0: 1.0}}),
+        ...           Option("B", "in_house", {"income": {0: 2.0}})]).preferred
+        'B'
+        """
         return self.names[int(np.argmax(self.npsv))]
 
     def table(self) -> list[dict[str, Any]]:

@@ -76,12 +76,25 @@ class MCDAResult:
 
     @property
     def totals(self) -> FloatArray:
-        """Weighted total of each option."""
+        """Weighted total of each option.
+
+        Examples
+        --------
+        >>> score(["A"], {"quality": 75, "resilience": 25},
+        ...       {"A": {"quality": 4, "resilience": 8}}).totals.tolist()
+        [5.0]
+        """
         return np.asarray(self.scores @ self.weights, dtype=np.float64)
 
     @property
     def top(self) -> str:
-        """The top-ranked option (the first listed, on a tie)."""
+        """The top-ranked option (the first listed, on a tie).
+
+        Examples
+        --------
+        >>> score(["A", "B"], {"quality": 1}, {"A": {"quality": 4}, "B": {"quality": 6}}).top
+        'B'
+        """
         return self.options[int(np.argmax(self.totals))]
 
     def table(self) -> list[dict[str, Any]]:

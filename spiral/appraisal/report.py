@@ -55,7 +55,18 @@ class AppraisalReport:
     warnings: tuple[NeutralityWarning, ...]
 
     def assumptions(self) -> list[dict[str, str]]:
-        """Every assumption of the appraisal, as rows of topic, option, assumption, reason."""
+        """Every assumption of the appraisal, as rows of topic, option, assumption, reason.
+
+        Examples
+        --------
+        >>> from spiral.appraisal.file_format import parse_options
+        >>> f = parse_options({"options": [{"name": "A", "delivery_model": "grant",
+        ...     "cash_flows": {"operating": [1]}, "optimism_bias": {"operating": 10,
+        ...     "reason": "new provider"}}]})
+        >>> [row["reason"] for row in appraise_options(f).assumptions()
+        ...  if row["topic"] == "optimism_bias"]
+        ['new provider']
+        """
         s = self.file.settings
         rows = [
             {
@@ -169,7 +180,16 @@ class AppraisalReport:
         return rows
 
     def to_dict(self) -> dict[str, Any]:
-        """All figures as plain data (ready for JSON)."""
+        """All figures as plain data (ready for JSON).
+
+        Examples
+        --------
+        >>> from spiral.appraisal.file_format import parse_options
+        >>> f = parse_options({"options": [{"name": "A", "delivery_model": "grant",
+        ...     "cash_flows": {"operating": [1]}}]})
+        >>> sorted(appraise_options(f).to_dict())[:4]
+        ['assumptions', 'cases', 'mcda', 'method']
+        """
         s = self.file.settings
         return {
             "title": self.file.title,
@@ -226,7 +246,16 @@ class AppraisalReport:
         }
 
     def to_html(self) -> str:
-        """A self-contained HTML page of the whole appraisal."""
+        """A self-contained HTML page of the whole appraisal.
+
+        Examples
+        --------
+        >>> from spiral.appraisal.file_format import parse_options
+        >>> f = parse_options({"options": [{"name": "A", "delivery_model": "grant",
+        ...     "cash_flows": {"operating": [1]}}]})
+        >>> appraise_options(f).to_html().startswith("<!DOCTYPE html>")
+        True
+        """
         return _html(self)
 
 

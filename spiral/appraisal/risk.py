@@ -340,7 +340,14 @@ class RiskResult:
 
     @property
     def probability_best(self) -> FloatArray:
-        """Share of draws in which each option has the highest NPSV (first on a tie)."""
+        """Share of draws in which each option has the highest NPSV (first on a tie).
+
+        Examples
+        --------
+        >>> RiskResult(("A", "B"), np.array([[1.0, 2.0], [3.0, 0.0], [5.0, 1.0]]), seed=None
+        ...            ).probability_best.round(3).tolist()
+        [0.667, 0.333]
+        """
         best = np.argmax(self.npsv, axis=1)
         counts = np.bincount(best, minlength=len(self.names)).astype(np.float64)
         return np.asarray(counts / self.npsv.shape[0], dtype=np.float64)

@@ -95,7 +95,13 @@ class SwitchingValue:
     method: str
 
     def as_dict(self) -> dict[str, Any]:
-        """Plain dictionary of the fields."""
+        """Plain dictionary of the fields.
+
+        Examples
+        --------
+        >>> SwitchingValue("x", "A", 0.2, "B", None, None, "closed form").as_dict()["increase"]
+        0.2
+        """
         return dataclasses.asdict(self)
 
 
