@@ -235,13 +235,27 @@ def discount_factors(
     horizon = int(ys.max())
     if horizon > MAX_YEAR:
         raise ValueError(f"years beyond {MAX_YEAR:,} are not supported (got {horizon:,})")
-    yearly = rs.rate_for_years(np.arange(horizon + 1))
-    log_growth: FloatArray = np.log1p(yearly)
-    log_growth[0] = 0.0  # year 0 is the present
-    cumulative: FloatArray = np.cumsum(log_growth)
-    if conv is Convention.END_OF_YEAR:
-        exponent: FloatArray = cumulative[ys]
-    else:
-        previous = np.where(ys > 0, cumulative[np.maximum(ys - 1, 0)], 0.0)
-        exponent = previous + np.where(ys > 0, 0.5 * log_growth[ys], 0.0)
-    return np.asarray(np.exp(-exponent), dtype=np.float64)
+    every_year = factors_from_rates(rs.rate_for_years(np.arange(horizon + 1)), conv)
+    return np.asarray(every_year[ys], dtype=np.float64)
+
+
+def factors_from_rates(
+    rates: npt.ArrayLike, convention: Convention | str = Convention.END_OF_YEAR
+) -> FloatArray:
+    """Discount factors for years 0, 1, 2, ... from each year's rate (last axis = years).
+
+    The compounding of :func:`discount_factors`, for any stack of yearly rates at once
+    (used to move every rate together for the discount-rate switching value). The rate
+    given for year 0 is not used: year 0 is the present.
+
+    Examples
+    --------
+    >>> factors_from_rates([[0.05, 0.05, 0.05], [0.0, 0.10, 0.0]]).round(6).tolist()
+    [[1.0, 0.952381, 0.907029], [1.0, 0.909091, 0.909091]]
+    """
+    log_growth = np.log1p(np.asarray(rates, dtype=np.float64))
+    log_growth[..., 0] = 0.0  # year 0 is the present
+    cumulative = np.cumsum(log_growth, axis=-1)
+    if Convention(convention) is Convention.MID_YEAR:
+        cumulative = cumulative - 0.5 * log_growth  # half of the current year only
+    return np.asarray(np.exp(-cumulative), dtype=np.float64)

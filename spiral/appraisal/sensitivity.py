@@ -23,8 +23,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import brentq
 
-from spiral.appraisal.appraisal import AppraisalResult, AppraisalSettings, appraise
-from spiral.appraisal.discounting import RateSchedule, schedule
+from spiral.appraisal.appraisal import (
+    AppraisalResult,
+    AppraisalSettings,
+    appraise,
+    cash_flow_cube,
+)
+from spiral.appraisal.discounting import RateSchedule, factors_from_rates, schedule
 from spiral.appraisal.options import CATEGORIES, SIGNS, Option
 from spiral.appraisal.risk import UncertainInput, cell_masks, npsv_given
 
@@ -159,9 +164,9 @@ def switching_values(
     return rows
 
 
-def _shift(rates: str | RateSchedule, delta: float) -> RateSchedule:
+def _rates(rates: str | RateSchedule, years: npt.ArrayLike) -> FloatArray:
     chosen = schedule(rates) if isinstance(rates, str) else rates
-    return chosen.shifted(delta)
+    return chosen.rate_for_years(years)
 
 
 def discount_rate_switching_value(
@@ -193,33 +198,33 @@ def discount_rate_switching_value(
     method = "root finding (Brent)"
     if len(options) < 2:  # a preference needs two options
         return SwitchingValue(label, base.names[leader], None, None, None, None, method)
-    floors = [_shift(settings.schedule, 0).rates]
-    floors += [_shift(s, 0).rates for s in settings.category_schedules.values()]
-    lowest = -min(min(r) for r in floors)
+    signed = cash_flow_cube(options, base.years, settings) * SIGNS[None, :, None]
+    rates = np.vstack(
+        [
+            _rates(settings.category_schedules.get(category, settings.schedule), base.years)
+            for category in CATEGORIES
+        ]
+    )
+    lowest = -float(rates[:, 1:].min()) if base.years.size > 1 else 0.0
 
-    def gap(delta: float) -> tuple[float, int]:
-        shifted = dataclasses.replace(
-            settings,
-            schedule=_shift(settings.schedule, delta),
-            category_schedules={
-                k: _shift(v, delta) for k, v in settings.category_schedules.items()
-            },
-        )
-        npsv = appraise(options, shifted).npsv
-        others = np.delete(npsv, leader)
-        best_other = int(np.argmax(others))
-        return float(npsv[leader] - others[best_other]), best_other + (best_other >= leader)
+    def gaps(deltas: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
+        """Lead of the preferred option over the best other, for each shift."""
+        factors = factors_from_rates(rates[None, :, :] + deltas[:, None, None], settings.convention)
+        npsv = np.einsum("ocy,gcy->go", signed, factors)
+        others = np.delete(npsv, leader, axis=1)
+        best = np.argmax(others, axis=1)
+        lead = npsv[:, leader] - others[np.arange(len(deltas)), best]
+        return lead, best + (best >= leader)
 
     def search(end: float) -> tuple[float | None, str | None]:
         grid = np.linspace(0.0, end, steps + 1)
-        previous = 0.0
-        for point in grid[1:]:
-            value, who = gap(float(point))
-            if value < 0:
-                root = float(brentq(lambda d: gap(d)[0], previous, float(point), xtol=1e-10))
-                return root, base.names[who]
-            previous = float(point)
-        return None, None
+        lead, who = gaps(grid)
+        behind = np.flatnonzero(lead < 0)
+        if behind.size == 0:
+            return None, None
+        i = int(behind[0])
+        root = brentq(lambda d: float(gaps(np.array([d]))[0][0]), grid[i - 1], grid[i], xtol=1e-12)
+        return float(root), base.names[int(who[i])]
 
     up, up_to = search(highest)
     down, down_to = search(lowest)
