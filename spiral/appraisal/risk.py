@@ -22,14 +22,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.interpolate import CubicSpline
 from scipy.special import betaincinv, ndtr
 
 from spiral.appraisal.appraisal import AppraisalResult
+
+if TYPE_CHECKING:
+    from scipy.interpolate import CubicSpline
 from spiral.appraisal.options import CATEGORIES, SIGNS
 
 FloatArray = npt.NDArray[np.float64]
@@ -210,6 +212,8 @@ _SCORES = np.linspace(-8.5, 8.5, 4001)
 
 @cache
 def _pert_spline(shape: tuple[float, float, float, float]) -> CubicSpline:
+    from scipy.interpolate import CubicSpline  # slow to import; needed only here
+
     lo, hi, a, b = shape
     return CubicSpline(_SCORES, lo + (hi - lo) * _beta_quantile_of_score(a, b, _SCORES))
 

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq
 
 from spiral.appraisal.appraisal import (
     AppraisalResult,
@@ -215,6 +214,8 @@ def discount_rate_switching_value(
         best = np.argmax(others, axis=1)
         lead = npsv[:, leader] - others[np.arange(len(deltas)), best]
         return lead, best + (best >= leader)
+
+    from scipy.optimize import brentq  # slow to import; needed only here
 
     def search(end: float) -> tuple[float | None, str | None]:
         grid = np.linspace(0.0, end, steps + 1)
