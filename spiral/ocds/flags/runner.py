@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgspec
 import orjson
 
 from spiral.ocds.flags.finalize import finalize
@@ -61,6 +62,61 @@ class FlagRun:
     invalid_count: int = 0
 
 
+class _Tender(msgspec.Struct):
+    """The members of ``tender`` the red flags read; the rest is skipped unparsed."""
+
+    status: Any = None
+    procurementMethod: Any = None  # noqa: N815 (OCDS field name)
+    procurementMethodDetails: Any = None  # noqa: N815
+    tenderPeriod: Any = None  # noqa: N815
+    numberOfTenderers: Any = None  # noqa: N815
+    procuringEntity: Any = None  # noqa: N815
+
+
+class _Release(msgspec.Struct):
+    """The members of a compiled release the red flags read (not parties, planning...)."""
+
+    ocid: Any = None
+    tender: _Tender | None = None
+    buyer: Any = None
+    bids: Any = None
+    awards: Any = None
+
+
+_DECODER = msgspec.json.Decoder(_Release)
+
+
+def _decode(line: bytes) -> Any:
+    """Decode one line, materialising only the members the red flags read.
+
+    A line whose ``tender`` is not an object falls back to a full parse, so that the
+    indicators see it exactly as written. Raises ``ValueError`` on text that is not JSON.
+    """
+    try:
+        release = _DECODER.decode(line)
+    except msgspec.ValidationError:
+        return orjson.loads(line)
+    except msgspec.DecodeError as error:
+        raise ValueError(str(error)) from None
+    tender = release.tender
+    return {
+        "ocid": release.ocid,
+        "tender": None
+        if tender is None
+        else {
+            "status": tender.status,
+            "procurementMethod": tender.procurementMethod,
+            "procurementMethodDetails": tender.procurementMethodDetails,
+            "tenderPeriod": tender.tenderPeriod,
+            "numberOfTenderers": tender.numberOfTenderers,
+            "procuringEntity": tender.procuringEntity,
+        },
+        "buyer": release.buyer,
+        "bids": release.bids,
+        "awards": release.awards,
+    }
+
+
 @dataclass
 class _Piece:
     partial: Partial
@@ -73,7 +129,7 @@ def _fold_bytes(data: bytes, settings: FlagSettings, currency: str | None) -> _P
     partial = Partial(currency=currency)
     invalid: list[int] = []
     invalid_count = 0
-    loads = orjson.loads
+    decode = _decode
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()
@@ -81,8 +137,8 @@ def _fold_bytes(data: bytes, settings: FlagSettings, currency: str | None) -> _P
         if not line or line.isspace():
             continue
         try:
-            release = loads(line)
-        except orjson.JSONDecodeError:
+            release = decode(line)
+        except ValueError:
             invalid_count += 1
             if len(invalid) < _MAX_REPORTED:
                 invalid.append(number)
@@ -267,12 +323,19 @@ def flag_file(
                 progress(done, size)
     else:
         context = multiprocessing.get_context()
-        with context.Pool(min(workers, len(tasks))) as pool:
+        pool = context.Pool(min(workers, len(tasks)))
+        try:
             for task, piece in zip(tasks, pool.imap(_read_piece, tasks), strict=True):
                 pieces.append(piece)
                 done += task[2] - task[1]
                 if progress is not None:
                     progress(done, size)
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.close()
+            pool.join()
     if settings.currency is None:
         currency = _main_currency(pieces)
         for index, piece in enumerate(pieces):
