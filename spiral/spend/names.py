@@ -4,7 +4,7 @@ Council spend files, Contracts Finder and Companies House write one company many
 ``ACME LIMITED``, ``Acme Ltd.``, ``Acme Ltd (T/A Acme Signs)``, ``Acme &amp; Sons Ltd``. The key:
 
 1. decodes HTML entities (``&amp;`` becomes ``&``) and Unicode compatibility forms (NFKC);
-2. lower-cases, and writes ``&`` as ``and``;
+2. folds case (``casefold``), and writes ``&`` as ``and``;
 3. drops a trailing trading-as part (``t/a ...``, ``trading as ...``);
 4. removes punctuation, and collapses spaces;
 5. writes the legal-form words the same way: ``limited``/``ltd`` become ``ltd``,
@@ -34,7 +34,7 @@ _FORMS = (
     (re.compile(r"\blimited liability partnership\b"), "llp"),
     (re.compile(r"\bcommunity interest company\b"), "cic"),
     (re.compile(r"\blimited\b"), "ltd"),
-    (re.compile(r"^the "), ""),
+    (re.compile(r"^(?:the )+"), ""),
 )
 
 
@@ -54,7 +54,7 @@ def name_key(name: str | None) -> str | None:
     """
     if name is None:
         return None
-    text = unicodedata.normalize("NFKC", html.unescape(str(name))).lower()
+    text = unicodedata.normalize("NFKC", html.unescape(str(name))).casefold()
     text = text.replace("&", " and ")
     text = _TRADING_AS.sub("", text)
     text = _SPACES.sub(" ", _NON_WORD.sub(" ", text)).strip()
