@@ -478,6 +478,17 @@ def procurement_indicators(
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+    if processes.empty:
+        return pd.DataFrame(
+            {
+                "by": pd.Series(dtype=object),
+                "group": pd.Series(dtype=object),
+                "indicator": pd.Series(dtype=object),
+                "value": pd.Series(dtype="float64"),
+                "numerator": pd.Series(dtype="float64"),
+                "denominator": pd.Series(dtype="float64"),
+            }
+        )
     frame = processes.copy()
     frame["_group"] = _group_keys(frame, by, market_digits)
     group_of = frame.set_index("ocid")["_group"]
