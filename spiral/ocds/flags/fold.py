@@ -207,9 +207,11 @@ def _main_currency(partial: Partial, currency: str) -> str:
     return partial.currency
 
 
-def _bid_ratio(partial: Partial, release: dict[str, Any], ocid: str) -> None:
+_Final = tuple[list[dict[str, Any]], list[Any]] | None
+
+
+def _bid_ratio(partial: Partial, final: _Final, ocid: str) -> None:
     """The difference between the winning bid and the lowest other valid bid (R024, R058)."""
-    final = _final_awards(release)
     if final is None:
         return
     active, details = final
@@ -280,8 +282,7 @@ def _r018(partial: Partial, settings: FlagSettings, tender: dict[str, Any], ocid
         partial.ocid.setdefault(ocid, {})["R018"] = 1.0
 
 
-def _r025(partial: Partial, release: dict[str, Any]) -> None:
-    final = _final_awards(release)
+def _r025(partial: Partial, final: _Final) -> None:
     if final is None:
         return
     active, details = final
@@ -361,8 +362,7 @@ def _r030(partial: Partial, release: dict[str, Any], tender: Any, ocid: str) -> 
                 partial.tenderer.setdefault(identifier, {})["R030"] = 1.0
 
 
-def _r035(partial: Partial, settings: FlagSettings, release: dict[str, Any], ocid: str) -> None:
-    final = _final_awards(release)
+def _r035(partial: Partial, settings: FlagSettings, final: _Final, ocid: str) -> None:
     if final is None:
         return
     active, details = final
@@ -521,28 +521,30 @@ def fold_release(partial: Partial, release: Any, settings: FlagSettings) -> None
         settings.price_comparison_procurement_methods,
         settings.no_price_comparison_procurement_methods,
     )
+    final = _final_awards(release)
     if price_comparison and ("R024" in enabled or "R058" in enabled):
-        _bid_ratio(partial, release, ocid)
+        _bid_ratio(partial, final, ocid)
     if isinstance(tender, dict):
         if "R003" in enabled:
             _r003(partial, settings, tender, ocid)
         if "R018" in enabled:
             _r018(partial, settings, tender, ocid)
-    _fold_bids(partial, release, tender, ocid, settings, price_comparison=price_comparison)
+    _fold_bids(partial, release, final, ocid, settings, price_comparison=price_comparison)
 
 
 def _fold_bids(
     partial: Partial,
     release: dict[str, Any],
-    tender: Any,
+    final: _Final,
     ocid: str,
     settings: FlagSettings,
     *,
     price_comparison: bool,
 ) -> None:
     enabled = settings.enabled
+    tender = release.get("tender")
     if "R025" in enabled:
-        _r025(partial, release)
+        _r025(partial, final)
     bids = release.get("bids")
     submitted = _submitted_bids(bids.get("details")) if isinstance(bids, dict) else []
     if "R028" in enabled and price_comparison:
@@ -550,7 +552,7 @@ def _fold_bids(
     if "R030" in enabled:
         _r030(partial, release, tender, ocid)
     if "R035" in enabled:
-        _r035(partial, settings, release, ocid)
+        _r035(partial, settings, final, ocid)
     if "R036" in enabled and price_comparison:
         _r036(partial, release, submitted, ocid)
     if "R038" in enabled:

@@ -73,14 +73,35 @@ class _Tender(msgspec.Struct):
     procuringEntity: Any = None  # noqa: N815
 
 
+class _Item(msgspec.Struct):
+    classification: Any = None
+
+
+class _Award(msgspec.Struct):
+    status: Any = None
+    suppliers: Any = None
+    items: list[_Item] | None = None
+
+
+class _Bid(msgspec.Struct):
+    status: Any = None
+    date: Any = None
+    tenderers: Any = None
+    value: Any = None
+
+
+class _Bids(msgspec.Struct):
+    details: list[_Bid] | None = None
+
+
 class _Release(msgspec.Struct):
     """The members of a compiled release the red flags read (not parties, planning...)."""
 
     ocid: Any = None
     tender: _Tender | None = None
     buyer: Any = None
-    bids: Any = None
-    awards: Any = None
+    bids: _Bids | None = None
+    awards: list[_Award] | None = None
 
 
 _DECODER = msgspec.json.Decoder(_Release)
@@ -89,7 +110,8 @@ _DECODER = msgspec.json.Decoder(_Release)
 def _decode(line: bytes) -> Any:
     """Decode one line, materialising only the members the red flags read.
 
-    A line whose ``tender`` is not an object falls back to a full parse, so that the
+    When a member the red flags walk into has an unexpected type (``tender`` not an object,
+    ``awards`` not an array of objects...), the line is parsed in full instead, so that the
     indicators see it exactly as written. Raises ``ValueError`` on text that is not JSON.
     """
     try:
@@ -99,6 +121,8 @@ def _decode(line: bytes) -> Any:
     except msgspec.DecodeError as error:
         raise ValueError(str(error)) from None
     tender = release.tender
+    bids = release.bids
+    awards = release.awards
     return {
         "ocid": release.ocid,
         "tender": None
@@ -112,8 +136,28 @@ def _decode(line: bytes) -> Any:
             "procuringEntity": tender.procuringEntity,
         },
         "buyer": release.buyer,
-        "bids": release.bids,
-        "awards": release.awards,
+        "bids": None
+        if bids is None
+        else {
+            "details": None
+            if bids.details is None
+            else [
+                {"status": b.status, "date": b.date, "tenderers": b.tenderers, "value": b.value}
+                for b in bids.details
+            ]
+        },
+        "awards": None
+        if awards is None
+        else [
+            {
+                "status": a.status,
+                "suppliers": a.suppliers,
+                "items": None
+                if a.items is None
+                else [{"classification": i.classification} for i in a.items],
+            }
+            for a in awards
+        ],
     }
 
 

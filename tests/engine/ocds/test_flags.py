@@ -33,6 +33,7 @@ from spiral.ocds.flags import (
     SettingsError,
     flag_bytes,
     flag_file,
+    flag_releases,
     parse_settings,
 )
 from spiral.ocds.flags.quartiles import quantile_type8
@@ -294,3 +295,22 @@ def test_quantiles_are_hyndman_fan_type_8(values: list[float], probability: floa
     # numpy's "median_unbiased" method is Hyndman and Fan's definition 8.
     expected = float(np.quantile(values, probability, method="median_unbiased"))
     assert math.isclose(quantile_type8(values, probability), expected, rel_tol=1e-9, abs_tol=1e-6)
+
+
+def test_reading_only_the_needed_fields_changes_no_result(tmp_path: Path) -> None:
+    # Every fixture line, plus lines whose members have unexpected types, gives the same
+    # results through the file reader (selective decoding) as through full parsing.
+    lines = _parallel_file(tmp_path).read_bytes().splitlines()
+    odd = [
+        b'{"ocid":"t","tender":"open","awards":[{"status":"active"}]}',
+        b'{"ocid":"a","awards":["x",{"status":"active","items":null}],"bids":{"details":[]}}',
+        b'{"ocid":"b","bids":{"details":[1,{"status":"valid"}]},"awards":[]}',
+        b'{"ocid":"i","awards":[{"status":"active","suppliers":[{"id":"S"}],'
+        b'"items":[3,{"classification":{"id":"10"}}]}]}',
+        b"[1, 2]",
+        b'{"ocid":5,"tender":{"numberOfTenderers":1}}',
+    ]
+    data = b"\n".join(lines + odd) + b"\n"
+    settings = parse_settings(GLOBAL + (EXAMPLES / "settings.ini").read_text())
+    parsed = [orjson.loads(line) for line in lines + odd]
+    assert flag_bytes(data, settings).results == flag_releases(parsed, settings)
