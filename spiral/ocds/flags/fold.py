@@ -135,26 +135,58 @@ def _matches_method(tender: dict[str, Any], methods: frozenset[str]) -> bool:
     return isinstance(method, str) and method in methods
 
 
-def _submitted_bids(details: Any) -> list[dict[str, Any]]:
-    if not isinstance(details, list):
-        return []
-    return [
-        bid
-        for bid in details
-        if isinstance(bid, dict)
-        and isinstance(status := bid.get("status"), str)
-        and status not in {"invited", "withdrawn"}
-    ]
+#: One bid, read once: (status, tenderer ids or None when ``tenderers`` is not an array,
+#: the sole tenderer's id, amount, currency, date). Missing or mistyped members are None.
+_BidRow = tuple[str | None, list[str] | None, str | None, float | None, str | None, str | None]
+_SKIPPED = frozenset({"invited", "withdrawn"})
 
 
-def _final_awards(release: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]] | None:
-    """Active awards and bids, or ``None`` if an award is not final (or either is missing)."""
-    awards = release.get("awards")
-    bids = release.get("bids")
-    if not isinstance(awards, list) or not isinstance(bids, dict):
-        return None
-    details = bids.get("details")
-    if not isinstance(details, list):
+def _bid_rows(details: list[Any]) -> list[_BidRow]:
+    """Read each bid's members once, with the types Cardinal requires of them."""
+    rows: list[_BidRow] = []
+    for bid in details:
+        if not isinstance(bid, dict):
+            rows.append((None, None, None, None, None, None))
+            continue
+        status = bid.get("status")
+        tenderers = bid.get("tenderers")
+        ids: list[str] | None = None
+        sole: str | None = None
+        if isinstance(tenderers, list):
+            ids = [
+                identifier
+                for tenderer in tenderers
+                if isinstance(tenderer, dict) and isinstance(identifier := tenderer.get("id"), str)
+            ]
+            if len(tenderers) == 1 and len(ids) == 1:
+                sole = ids[0]
+        amount: float | None = None
+        currency: str | None = None
+        value = bid.get("value")
+        if isinstance(value, dict):
+            number = value.get("amount")
+            if _is_number(number):
+                amount = float(number)
+            code = value.get("currency")
+            if isinstance(code, str):
+                currency = code
+        date = bid.get("date")
+        rows.append(
+            (
+                status if isinstance(status, str) else None,
+                ids,
+                sole,
+                amount,
+                currency,
+                date if isinstance(date, str) else None,
+            )
+        )
+    return rows
+
+
+def _final_awards(awards: Any, rows: list[_BidRow] | None) -> list[dict[str, Any]] | None:
+    """The active awards, or ``None`` if an award is not final or awards or bids are missing."""
+    if not isinstance(awards, list) or rows is None:
         return None
     active: list[dict[str, Any]] = []
     for award in awards:
@@ -164,7 +196,7 @@ def _final_awards(release: dict[str, Any]) -> tuple[list[dict[str, Any]], list[A
                 active.append(award)
             elif status not in {"cancelled", "unsuccessful"}:
                 return None
-    return active, details
+    return active
 
 
 def _single_supplier(active: list[dict[str, Any]]) -> str | None:
@@ -179,24 +211,20 @@ def _single_supplier(active: list[dict[str, Any]]) -> str | None:
     return identifier if isinstance(identifier, str) else None
 
 
-def _sole_tenderer(bid: dict[str, Any]) -> str | None:
-    tenderers = bid.get("tenderers")
-    if not isinstance(tenderers, list) or len(tenderers) != 1:
-        return None
-    tenderer = tenderers[0]
-    identifier = tenderer.get("id") if isinstance(tenderer, dict) else None
-    return identifier if isinstance(identifier, str) else None
-
-
-def _tenderer_ids(bid: dict[str, Any]) -> list[str]:
-    tenderers = bid.get("tenderers")
-    if not isinstance(tenderers, list):
-        return []
-    return [
-        identifier
-        for tenderer in tenderers
-        if isinstance(tenderer, dict) and isinstance(identifier := tenderer.get("id"), str)
-    ]
+def _supplier_ids(awards: list[Any]) -> set[str]:
+    """The supplier ids of the active awards among ``awards``."""
+    suppliers: set[str] = set()
+    for award in awards:
+        if isinstance(award, dict) and award.get("status") == "active":
+            listed = award.get("suppliers")
+            if isinstance(listed, list):
+                suppliers.update(
+                    identifier
+                    for supplier in listed
+                    if isinstance(supplier, dict)
+                    and isinstance(identifier := supplier.get("id"), str)
+                )
+    return suppliers
 
 
 def _main_currency(partial: Partial, currency: str) -> str:
@@ -207,34 +235,21 @@ def _main_currency(partial: Partial, currency: str) -> str:
     return partial.currency
 
 
-_Final = tuple[list[dict[str, Any]], list[Any]] | None
-
-
-def _bid_ratio(partial: Partial, final: _Final, ocid: str) -> None:
+def _bid_ratio(
+    partial: Partial, active: list[dict[str, Any]], rows: list[_BidRow], ocid: str
+) -> None:
     """The difference between the winning bid and the lowest other valid bid (R024, R058)."""
-    if final is None:
-        return
-    active, details = final
     supplier = _single_supplier(active)
     if supplier is None:
         return
     winner_amount: float | None = None
     other: str | None = None
     other_amount: float | None = None
-    for bid in details:
-        if not isinstance(bid, dict) or bid.get("status") != "valid":
-            continue
-        value = bid.get("value")
-        if not isinstance(value, dict):
-            continue
-        amount = value.get("amount")
-        currency = value.get("currency")
-        tenderer = _sole_tenderer(bid)
-        if not _is_number(amount) or not isinstance(currency, str) or tenderer is None:
+    for status, _, tenderer, amount, currency, _ in rows:
+        if status != "valid" or amount is None or currency is None or tenderer is None:
             continue
         if currency != _main_currency(partial, currency):
             continue
-        amount = float(amount)
         if tenderer == supplier:
             if winner_amount is None or amount < winner_amount:
                 winner_amount = amount
@@ -282,20 +297,11 @@ def _r018(partial: Partial, settings: FlagSettings, tender: dict[str, Any], ocid
         partial.ocid.setdefault(ocid, {})["R018"] = 1.0
 
 
-def _r025(partial: Partial, final: _Final) -> None:
-    if final is None:
-        return
-    active, details = final
+def _r025(partial: Partial, active: list[dict[str, Any]], rows: list[_BidRow]) -> None:
     supplier = _single_supplier(active)
     if supplier is None:
         return
-    valid = {
-        tenderer
-        for bid in details
-        if isinstance(bid, dict)
-        and bid.get("status") == "valid"
-        and (tenderer := _sole_tenderer(bid)) is not None
-    }
+    valid = {sole for status, _, sole, _, _, _ in rows if status == "valid" and sole is not None}
     for tenderer in valid:
         tally = partial.r025.get(tenderer)
         won = 1 if tenderer == supplier else 0
@@ -306,85 +312,58 @@ def _r025(partial: Partial, final: _Final) -> None:
             tally[1] += 1
 
 
-def _r028(partial: Partial, submitted: list[dict[str, Any]], ocid: str) -> None:
+def _r028(partial: Partial, rows: list[_BidRow], ocid: str) -> None:
     prices: dict[tuple[float, str], frozenset[str]] = {}
-    for bid in submitted:
-        if not isinstance(bid.get("tenderers"), list):
+    for status, ids, _, amount, currency, _ in rows:
+        if status is None or status in _SKIPPED or ids is None:
             continue
-        value = bid.get("value")
-        if not isinstance(value, dict):
+        if amount is None or currency is None or not ids:
             continue
-        amount, currency = value.get("amount"), value.get("currency")
-        if not _is_number(amount) or not isinstance(currency, str):
-            continue
-        ids = frozenset(_tenderer_ids(bid))
-        if not ids:
-            continue
-        price = (float(amount), currency)
+        tenderers = frozenset(ids)
+        price = (amount, currency)
         seen = prices.get(price)
-        if seen is not None and seen != ids:
+        if seen is not None and seen != tenderers:
             partial.ocid.setdefault(ocid, {})["R028"] = 1.0
-            for identifier in ids | seen:
+            for identifier in tenderers | seen:
                 partial.tenderer.setdefault(identifier, {})["R028"] = 1.0
-        prices[price] = ids
+        prices[price] = tenderers
 
 
-def _r030(partial: Partial, release: dict[str, Any], tender: Any, ocid: str) -> None:
+def _r030(
+    partial: Partial, awards: Any, tender: Any, rows: list[_BidRow] | None, ocid: str
+) -> None:
     period = tender.get("tenderPeriod") if isinstance(tender, dict) else None
     end = period.get("endDate") if isinstance(period, dict) else None
-    awards, bids = release.get("awards"), release.get("bids")
-    if not isinstance(end, str) or not isinstance(awards, list) or not isinstance(bids, dict):
+    if not isinstance(end, str) or not isinstance(awards, list) or rows is None:
         return
-    details = bids.get("details")
-    if not isinstance(details, list):
-        return
-    suppliers: set[str] = set()
-    for award in awards:
-        if isinstance(award, dict) and award.get("status") == "active":
-            listed = award.get("suppliers")
-            if isinstance(listed, list):
-                suppliers.update(
-                    identifier
-                    for supplier in listed
-                    if isinstance(supplier, dict)
-                    and isinstance(identifier := supplier.get("id"), str)
-                )
-    for bid in details:
-        if not isinstance(bid, dict) or bid.get("status") != "valid":
-            continue
-        date = bid.get("date")
+    suppliers = _supplier_ids(awards)
+    for status, ids, _, _, _, date in rows:
         # Cardinal compares the date strings, not the instants.
-        if not isinstance(date, str) or not isinstance(bid.get("tenderers"), list) or date <= end:
+        if status != "valid" or date is None or ids is None or date <= end:
             continue
-        for identifier in _tenderer_ids(bid):
+        for identifier in ids:
             if identifier in suppliers:
                 partial.ocid.setdefault(ocid, {})["R030"] = 1.0
                 partial.tenderer.setdefault(identifier, {})["R030"] = 1.0
 
 
-def _r035(partial: Partial, settings: FlagSettings, final: _Final, ocid: str) -> None:
-    if final is None:
-        return
-    active, details = final
-    suppliers: set[str] = set()
-    for award in active:
-        listed = award.get("suppliers")
-        if isinstance(listed, list):
-            suppliers.update(
-                identifier
-                for supplier in listed
-                if isinstance(supplier, dict) and isinstance(identifier := supplier.get("id"), str)
-            )
+def _r035(
+    partial: Partial,
+    settings: FlagSettings,
+    active: list[dict[str, Any]],
+    rows: list[_BidRow],
+    ocid: str,
+) -> None:
+    suppliers = _supplier_ids(active)
     valid: set[str] = set()
     disqualified: set[str] = set()
-    for bid in details:
-        if not isinstance(bid, dict) or not isinstance(bid.get("tenderers"), list):
+    for status, ids, _, _, _, _ in rows:
+        if ids is None:
             continue
-        status = bid.get("status")
         if status == "valid":
-            valid.update(_tenderer_ids(bid))
+            valid.update(ids)
         elif status == "disqualified":
-            disqualified.update(_tenderer_ids(bid))
+            disqualified.update(ids)
     if len(valid) == 1 and valid == suppliers:
         others = len(disqualified - valid)
         if others >= settings.r035_threshold:
@@ -392,10 +371,7 @@ def _r035(partial: Partial, settings: FlagSettings, final: _Final, ocid: str) ->
             partial.tenderer.setdefault(next(iter(valid)), {})["R035"] = 0.0
 
 
-def _r036(
-    partial: Partial, release: dict[str, Any], submitted: list[dict[str, Any]], ocid: str
-) -> None:
-    awards = release.get("awards")
+def _r036(partial: Partial, awards: Any, rows: list[_BidRow], ocid: str) -> None:
     if not isinstance(awards, list) or not any(
         isinstance(award, dict) and award.get("status") == "active" for award in awards
     ):
@@ -403,18 +379,13 @@ def _r036(
     lowest: float | None = None
     lowest_disqualified = False
     valid_with_amount = False
-    for bid in submitted:
-        value = bid.get("value")
-        if not isinstance(value, dict):
-            continue
-        amount, currency = value.get("amount"), value.get("currency")
-        if not _is_number(amount) or not isinstance(currency, str):
+    for status, _, _, amount, currency, _ in rows:
+        if status is None or status in _SKIPPED or amount is None or currency is None:
             continue
         if currency != _main_currency(partial, currency):
             continue
-        status = bid["status"]
         if lowest is None or amount < lowest:
-            lowest = float(amount)
+            lowest = amount
             lowest_disqualified = status == "disqualified"
         if status == "valid":
             valid_with_amount = True
@@ -422,22 +393,25 @@ def _r036(
         partial.ocid.setdefault(ocid, {})["R036"] = 1.0
 
 
-def _r038(partial: Partial, release: dict[str, Any], submitted: list[dict[str, Any]]) -> None:
-    count = len(submitted)
-    if count == 0:
-        return
+def _r038(partial: Partial, release: dict[str, Any], rows: list[_BidRow]) -> None:
+    count = 0
     disqualified = 0
     tallies = partial.r038_tenderer
-    for bid in submitted:
-        increment = 1 if bid["status"] == "disqualified" else 0
+    for status, ids, _, _, _, _ in rows:
+        if status is None or status in _SKIPPED:
+            continue
+        count += 1
+        increment = 1 if status == "disqualified" else 0
         disqualified += increment
-        for identifier in _tenderer_ids(bid):
+        for identifier in ids or ():
             tally = tallies.get(identifier)
             if tally is None:
                 tallies[identifier] = [increment, 1]
             else:
                 tally[0] += increment
                 tally[1] += 1
+    if count == 0:
+        return
     buyer = release.get("buyer")
     buyer_id = buyer.get("id") if isinstance(buyer, dict) else None
     if isinstance(buyer_id, str):
@@ -516,46 +490,49 @@ def fold_release(partial: Partial, release: Any, settings: FlagSettings) -> None
         return
     partial.releases += 1
     enabled = settings.enabled
-    price_comparison = _matches_details(
-        tender,
-        settings.price_comparison_procurement_methods,
-        settings.no_price_comparison_procurement_methods,
-    )
-    final = _final_awards(release)
-    if price_comparison and ("R024" in enabled or "R058" in enabled):
-        _bid_ratio(partial, final, ocid)
     if isinstance(tender, dict):
         if "R003" in enabled:
             _r003(partial, settings, tender, ocid)
         if "R018" in enabled:
             _r018(partial, settings, tender, ocid)
-    _fold_bids(partial, release, final, ocid, settings, price_comparison=price_comparison)
+    price_comparison = _matches_details(
+        tender,
+        settings.price_comparison_procurement_methods,
+        settings.no_price_comparison_procurement_methods,
+    )
+    _fold_bids_and_awards(partial, release, settings, ocid, price_comparison=price_comparison)
+    if "R048" in enabled:
+        _r048(partial, settings, release)
 
 
-def _fold_bids(
+def _fold_bids_and_awards(
     partial: Partial,
     release: dict[str, Any],
-    final: _Final,
-    ocid: str,
     settings: FlagSettings,
+    ocid: str,
     *,
     price_comparison: bool,
 ) -> None:
+    """The indicators that read bids (R024, R025, R028, R030, R035, R036, R038, R058)."""
     enabled = settings.enabled
-    tender = release.get("tender")
-    if "R025" in enabled:
-        _r025(partial, final)
     bids = release.get("bids")
-    submitted = _submitted_bids(bids.get("details")) if isinstance(bids, dict) else []
-    if "R028" in enabled and price_comparison:
-        _r028(partial, submitted, ocid)
+    details = bids.get("details") if isinstance(bids, dict) else None
+    rows = _bid_rows(details) if isinstance(details, list) else None
+    awards = release.get("awards")
+    active = _final_awards(awards, rows)
+    if active is not None and rows is not None:
+        if price_comparison and ("R024" in enabled or "R058" in enabled):
+            _bid_ratio(partial, active, rows, ocid)
+        if "R025" in enabled:
+            _r025(partial, active, rows)
+        if "R035" in enabled:
+            _r035(partial, settings, active, rows, ocid)
     if "R030" in enabled:
-        _r030(partial, release, tender, ocid)
-    if "R035" in enabled:
-        _r035(partial, settings, final, ocid)
-    if "R036" in enabled and price_comparison:
-        _r036(partial, release, submitted, ocid)
-    if "R038" in enabled:
-        _r038(partial, release, submitted)
-    if "R048" in enabled:
-        _r048(partial, settings, release)
+        _r030(partial, awards, release.get("tender"), rows, ocid)
+    if rows:
+        if "R028" in enabled and price_comparison:
+            _r028(partial, rows, ocid)
+        if "R036" in enabled and price_comparison:
+            _r036(partial, awards, rows, ocid)
+        if "R038" in enabled:
+            _r038(partial, release, rows)
