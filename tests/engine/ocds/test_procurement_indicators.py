@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spiral.ocds.indicators import award_table, process_table, procurement_indicators
 
@@ -241,3 +243,28 @@ def test_contracts_finder_country_indicators() -> None:
     repeat = value(table, "repeat_award_share")
     assert (repeat["numerator"], repeat["denominator"]) == (14, 62)
     assert value(table, "modified_share")["value"] == 0.0
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.floats(1, 1e7, allow_nan=False), min_size=1, max_size=12))
+def test_concentration_is_bounded_and_top_shares_grow(values: list[float]) -> None:
+    releases = [
+        {
+            "ocid": f"p{i}",
+            "buyer": {"id": "B"},
+            "awards": [
+                {
+                    "status": "active",
+                    "value": {"amount": amount, "currency": "GBP"},
+                    "suppliers": [{"id": "s", "name": f"Supplier {i}"}],
+                }
+            ],
+        }
+        for i, amount in enumerate(values)
+    ]
+    table = indicators(releases)
+    hhi = value(table, "supplier_hhi")["value"]
+    assert 10_000 / len(values) - 1e-6 <= hhi <= 10_000 + 1e-6
+    tops = [value(table, f"top{n}_supplier_share")["value"] for n in (1, 3, 5)]
+    assert tops == sorted(tops)
+    assert tops[-1] <= 1 + 1e-9
