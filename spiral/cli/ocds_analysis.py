@@ -78,19 +78,18 @@ def indicators(file: str, by: str, currency: str, market_digits: int, output: st
     VCSE and public-body shares, repeat awards, modified contracts.
     """
     from spiral.ocds.indicators import (
-        award_table,
-        process_table,
         procurement_indicators,
+        procurement_tables,
         read_compiled_releases,
     )
 
     try:
-        releases = list(read_compiled_releases(file))
+        processes, awards = procurement_tables(read_compiled_releases(file))
     except ValueError as error:
         raise click.ClickException(f"{file}: {error}") from None
     table = procurement_indicators(
-        process_table(releases),
-        award_table(releases),
+        processes,
+        awards,
         by=by,
         currency=currency,
         market_digits=market_digits,

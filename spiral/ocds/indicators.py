@@ -60,6 +60,7 @@ __all__ = [
     "award_table",
     "process_table",
     "procurement_indicators",
+    "procurement_tables",
     "read_compiled_releases",
 ]
 
@@ -190,44 +191,49 @@ def process_table(releases: Iterable[Any]) -> pd.DataFrame:
     >>> row["ocid"], row["buyer_id"], int(row["bidders"]), float(row["award_value"])
     ('a', 'B', 2, 10.0)
     """
-    rows = []
-    for release in releases:
-        if not isinstance(release, dict) or _text(release.get("ocid")) is None:
-            continue
-        tender = _object(release.get("tender"))
-        buyer = _object(release.get("buyer"))
-        awards = _list(release.get("awards"))
-        active = [_object(a) for a in awards if _object(a).get("status") == "active"]
-        period = _object(tender.get("tenderPeriod"))
-        award_dates = [d for a in active if (d := _timestamp(a.get("date"))) is not None]
-        total: float | None = None
-        currencies: Counter[str] = Counter()
-        for award in active:
-            amount, currency = _amount(award.get("value"))
-            if amount is not None and currency is not None:
-                currencies[currency] += 1
-        main = currencies.most_common(1)[0][0] if currencies else None
-        for award in active:
-            amount, currency = _amount(award.get("value"))
-            if amount is not None and currency == main:
-                total = amount if total is None else total + amount
-        rows.append(
-            {
-                "ocid": release["ocid"],
-                "buyer_id": _text(buyer.get("id")),
-                "buyer_name": _text(buyer.get("name")),
-                "classification": _classification(tender, awards),
-                "procurement_method": _text(tender.get("procurementMethod")),
-                "bidders": _bidders(release, tender),
-                "tender_start": _timestamp(period.get("startDate")),
-                "tender_end": _timestamp(period.get("endDate")),
-                "award_date": min(award_dates) if award_dates else None,
-                "award_value": total,
-                "award_currency": main,
-                "has_award_or_contract": bool(awards or _list(release.get("contracts"))),
-                "amended": _amended(release),
-            }
-        )
+    return _process_frame(
+        [row for release in releases if (row := _process_row(release)) is not None]
+    )
+
+
+def _process_row(release: Any) -> dict[str, Any] | None:
+    if not isinstance(release, dict) or _text(release.get("ocid")) is None:
+        return None
+    tender = _object(release.get("tender"))
+    buyer = _object(release.get("buyer"))
+    awards = _list(release.get("awards"))
+    active = [_object(a) for a in awards if _object(a).get("status") == "active"]
+    period = _object(tender.get("tenderPeriod"))
+    award_dates = [d for a in active if (d := _timestamp(a.get("date"))) is not None]
+    total: float | None = None
+    currencies: Counter[str] = Counter()
+    for award in active:
+        amount, currency = _amount(award.get("value"))
+        if amount is not None and currency is not None:
+            currencies[currency] += 1
+    main = currencies.most_common(1)[0][0] if currencies else None
+    for award in active:
+        amount, currency = _amount(award.get("value"))
+        if amount is not None and currency == main:
+            total = amount if total is None else total + amount
+    return {
+        "ocid": release["ocid"],
+        "buyer_id": _text(buyer.get("id")),
+        "buyer_name": _text(buyer.get("name")),
+        "classification": _classification(tender, awards),
+        "procurement_method": _text(tender.get("procurementMethod")),
+        "bidders": _bidders(release, tender),
+        "tender_start": _timestamp(period.get("startDate")),
+        "tender_end": _timestamp(period.get("endDate")),
+        "award_date": min(award_dates) if award_dates else None,
+        "award_value": total,
+        "award_currency": main,
+        "has_award_or_contract": bool(awards or _list(release.get("contracts"))),
+        "amended": _amended(release),
+    }
+
+
+def _process_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=_PROCESS_COLUMNS)
     for column in ("tender_start", "tender_end", "award_date"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
@@ -336,48 +342,80 @@ def award_table(releases: Iterable[Any]) -> pd.DataFrame:
     >>> award_table([release])[["supplier_id", "value", "sme"]].values.tolist()
     [['GB-COH-01234567', 5.0, True], ['t ltd', 5.0, <NA>]]
     """
+    return _award_frame([row for release in releases for row in _award_rows(release)])
+
+
+def _award_rows(release: Any) -> list[dict[str, Any]]:
+    if not isinstance(release, dict) or _text(release.get("ocid")) is None:
+        return []
     rows = []
-    for release in releases:
-        if not isinstance(release, dict) or _text(release.get("ocid")) is None:
+    parties = {
+        identifier: _object(party)
+        for party in _list(release.get("parties"))
+        if (identifier := _text(_object(party).get("id"))) is not None
+    }
+    buyer_id = _text(_object(release.get("buyer")).get("id"))
+    for award in _list(release.get("awards")):
+        award_object = _object(award)
+        if award_object.get("status") != "active":
             continue
-        parties = {
-            identifier: _object(party)
-            for party in _list(release.get("parties"))
-            if (identifier := _text(_object(party).get("id"))) is not None
-        }
-        buyer_id = _text(_object(release.get("buyer")).get("id"))
-        for award in _list(release.get("awards")):
-            award_object = _object(award)
-            if award_object.get("status") != "active":
-                continue
-            suppliers = [_object(s) for s in _list(award_object.get("suppliers"))]
-            amount, currency = _amount(award_object.get("value"))
-            share = amount / len(suppliers) if amount is not None and suppliers else None
-            for supplier in suppliers:
-                identifier = _text(supplier.get("id"))
-                party = parties.get(identifier, {}) if identifier is not None else {}
-                name = _text(supplier.get("name")) or _text(party.get("name"))
-                sme, vcse, public = _party_kind(party) if party else (None, None, False)
-                rows.append(
-                    {
-                        "ocid": release["ocid"],
-                        "buyer_id": buyer_id,
-                        "award_id": _text(str(award_object.get("id", "")) or None),
-                        "supplier_id": _organisation_key(release["ocid"], identifier, party, name),
-                        "supplier_name": name,
-                        "value": share,
-                        "currency": currency,
-                        "sme": sme,
-                        "vcse": vcse,
-                        "public": public,
-                    }
-                )
+        suppliers = [_object(s) for s in _list(award_object.get("suppliers"))]
+        amount, currency = _amount(award_object.get("value"))
+        share = amount / len(suppliers) if amount is not None and suppliers else None
+        for supplier in suppliers:
+            identifier = _text(supplier.get("id"))
+            party = parties.get(identifier, {}) if identifier is not None else {}
+            name = _text(supplier.get("name")) or _text(party.get("name"))
+            sme, vcse, public = _party_kind(party) if party else (None, None, False)
+            rows.append(
+                {
+                    "ocid": release["ocid"],
+                    "buyer_id": buyer_id,
+                    "award_id": _text(str(award_object.get("id", "")) or None),
+                    "supplier_id": _organisation_key(release["ocid"], identifier, party, name),
+                    "supplier_name": name,
+                    "value": share,
+                    "currency": currency,
+                    "sme": sme,
+                    "vcse": vcse,
+                    "public": public,
+                }
+            )
+    return rows
+
+
+def _award_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=_AWARD_COLUMNS)
     frame["value"] = frame["value"].astype("float64")
     for column in ("sme", "vcse"):
         frame[column] = frame[column].astype("boolean")
     frame["public"] = frame["public"].astype(bool)
     return frame
+
+
+def procurement_tables(releases: Iterable[Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both tables in one pass over the releases (for streams too big to hold in memory).
+
+    Returns
+    -------
+    tuple of DataFrame
+        ``(process_table(releases), award_table(releases))``, reading each release once.
+
+    Examples
+    --------
+    >>> processes, awards = procurement_tables(iter([{"ocid": "a", "awards": [
+    ...     {"status": "active", "suppliers": [{"name": "S Ltd"}]}]}]))
+    >>> len(processes), awards["supplier_id"].tolist()
+    (1, ['s ltd'])
+    """
+    process_rows: list[dict[str, Any]] = []
+    award_rows: list[dict[str, Any]] = []
+    for release in releases:
+        row = _process_row(release)
+        if row is not None:
+            process_rows.append(row)
+            award_rows.extend(_award_rows(release))
+    return _process_frame(process_rows), _award_frame(award_rows)
 
 
 def _group_keys(frame: pd.DataFrame, by: str, market_digits: int) -> pd.Series:
