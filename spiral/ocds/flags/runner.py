@@ -35,6 +35,9 @@ __all__ = ["FlagRun", "flag_file", "flag_lines", "flag_releases"]
 
 #: Bytes per piece of a file handed to a worker.
 PIECE_BYTES = 48 * 1024 * 1024
+#: The default number of worker processes is the number of CPUs, at most this many (each
+#: holds about three pieces' worth of memory at a time).
+MAX_PROCESSES = 8
 #: Files smaller than this are read in this process.
 PARALLEL_FROM_BYTES = 16 * 1024 * 1024
 _MAX_REPORTED = 20
@@ -322,7 +325,8 @@ def flag_file(
     meta : bool
         Include the ``Meta`` key.
     processes : int, optional
-        Worker processes; by default the number of CPUs (at most the number of pieces).
+        Worker processes; by default the number of CPUs, at most :data:`MAX_PROCESSES` (and
+        at most the number of pieces).
     piece_bytes : int
         About how many bytes each worker reads at a time.
     progress : callable, optional
@@ -351,7 +355,7 @@ def flag_file(
     """
     name = os.fspath(path)
     size = Path(name).stat().st_size
-    workers = processes if processes is not None else (os.cpu_count() or 1)
+    workers = processes if processes is not None else min(os.cpu_count() or 1, MAX_PROCESSES)
     if size < PARALLEL_FROM_BYTES and processes is None:
         workers = 1
     with open(name, "rb") as handle:
