@@ -9,7 +9,9 @@ Reference: open-contracting/cardinal-rs at commit b04158ab (MIT), copied to
   procurement_method_details = EXC``;
 - the fixtures without ``.expected`` are checked against results derived by hand from the
   definitions in Cardinal's documentation (``docs/cli/indicators/R/*.md``), the derivation
-  written beside each;
+  written beside each (they agree with the ``.expected`` files that Cardinal's repository
+  holds for these fixtures, for example R025 at commit f98573684d9a and R036, R058 at
+  4bf620707c32, which were not part of the copied set);
 - every example of ``docs_examples/expected_outputs.txt`` (command and output) must be
   reproduced exactly;
 - the ``Meta`` example of ``docs/cli/indicators/index.md`` (R024: q1 66.6667, q3 100.0,
