@@ -20,7 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,7 +31,7 @@ from spiral.ocds.flags.finalize import finalize
 from spiral.ocds.flags.fold import Partial, fold_release
 from spiral.ocds.flags.settings import FlagSettings
 
-__all__ = ["FlagRun", "flag_file", "flag_lines", "flag_releases"]
+__all__ = ["FlagRun", "flag_bytes", "flag_file", "flag_lines", "flag_releases"]
 
 #: Bytes per piece of a file handed to a worker.
 PIECE_BYTES = 48 * 1024 * 1024
@@ -247,6 +247,9 @@ def flag_lines(
 ) -> FlagRun:
     """Compute the red flags of compiled releases given as JSON lines, in this process.
 
+    The lines are read as a stream, a piece at a time, so standard input of any size can be
+    used.
+
     Parameters
     ----------
     lines : iterable of bytes or str
@@ -263,11 +266,21 @@ def flag_lines(
     >>> flag_lines(lines, parse_settings("[R018]"), meta=False).results
     {'OCID': {'F': {'R018': 1.0}}}
     """
-    data = b"".join(
-        (line.encode("utf-8") if isinstance(line, str) else line).rstrip(b"\r\n") + b"\n"
-        for line in lines
-    )
-    return flag_bytes(data, settings, meta=meta)
+    pieces: list[_Piece] = []
+    currency = settings.currency
+    buffer: list[bytes] = []
+    size = 0
+    for line in lines:
+        raw = line.encode("utf-8") if isinstance(line, str) else line
+        buffer.append(raw.rstrip(b"\r\n") + b"\n")
+        size += len(raw)
+        if size >= PIECE_BYTES:
+            pieces.append(_fold_bytes(b"".join(buffer), settings, currency))
+            currency = currency or pieces[-1].partial.currency
+            buffer, size = [], 0
+    if buffer or not pieces:
+        pieces.append(_fold_bytes(b"".join(buffer), settings, currency))
+    return _combine(pieces, settings, meta=meta)
 
 
 def flag_bytes(data: bytes, settings: FlagSettings, *, meta: bool = True) -> FlagRun:
@@ -390,4 +403,4 @@ def flag_file(
             first = piece.partial.first_currency
             if first is not None and first != currency:
                 pieces[index] = _read_piece((*tasks[index][:4], currency))
-    return _combine(pieces, replace(settings), meta=meta)
+    return _combine(pieces, settings, meta=meta)

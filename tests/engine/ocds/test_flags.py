@@ -35,6 +35,7 @@ from spiral.ocds.flags import (
     SettingsError,
     flag_bytes,
     flag_file,
+    flag_lines,
     flag_releases,
     parse_settings,
 )
@@ -316,3 +317,17 @@ def test_reading_only_the_needed_fields_changes_no_result(tmp_path: Path) -> Non
     settings = parse_settings(GLOBAL + (EXAMPLES / "settings.ini").read_text())
     parsed = [orjson.loads(line) for line in lines + odd]
     assert flag_bytes(data, settings).results == flag_releases(parsed, settings)
+
+
+def test_a_stream_read_in_pieces_gives_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.ocds.flags import runner
+
+    data = _parallel_file(tmp_path).read_bytes() + b"not json\n"
+    settings = parse_settings(GLOBAL + (EXAMPLES / "settings.ini").read_text())
+    whole = flag_bytes(data, settings)
+    monkeypatch.setattr(runner, "PIECE_BYTES", 500)
+    streamed = flag_lines(iter(data.splitlines(keepends=True)), settings)
+    assert streamed.results == whole.results
+    assert streamed.invalid_lines == whole.invalid_lines == [len(data.splitlines())]
