@@ -23,7 +23,7 @@ from typing import Any, TypeGuard
 
 from spiral.ocds.flags.settings import FlagSettings
 
-__all__ = ["Partial", "fold_release"]
+__all__ = ["BID_ROWS", "Partial", "bid_row", "fold_release"]
 
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d:\d\d(?:\.\d+)?(?:[Zz]|[+-]\d\d:\d\d)\Z")
 _SECONDS_PER_DAY = 86_400
@@ -141,47 +141,57 @@ _BidRow = tuple[str | None, list[str] | None, str | None, float | None, str | No
 _SKIPPED = frozenset({"invited", "withdrawn"})
 
 
+_NO_BID: _BidRow = (None, None, None, None, None, None)
+#: Key under which a decoder may hand over the bid rows it has already read (see
+#: :func:`bid_row`); not a string, so never a key of parsed JSON.
+BID_ROWS: Any = object()
+
+
+def bid_row(status: Any, tenderers: Any, value: Any, date: Any) -> _BidRow:
+    """Read one bid's members, with the types Cardinal requires of them.
+
+    Examples
+    --------
+    >>> bid_row("valid", [{"id": "W"}], {"amount": 1, "currency": "USD"}, None)
+    ('valid', ['W'], 'W', 1.0, 'USD', None)
+    """
+    ids: list[str] | None = None
+    sole: str | None = None
+    if isinstance(tenderers, list):
+        ids = [
+            identifier
+            for tenderer in tenderers
+            if isinstance(tenderer, dict) and isinstance(identifier := tenderer.get("id"), str)
+        ]
+        if len(tenderers) == 1 and len(ids) == 1:
+            sole = ids[0]
+    amount: float | None = None
+    currency: str | None = None
+    if isinstance(value, dict):
+        number = value.get("amount")
+        if _is_number(number):
+            amount = float(number)
+        code = value.get("currency")
+        if isinstance(code, str):
+            currency = code
+    return (
+        status if isinstance(status, str) else None,
+        ids,
+        sole,
+        amount,
+        currency,
+        date if isinstance(date, str) else None,
+    )
+
+
 def _bid_rows(details: list[Any]) -> list[_BidRow]:
-    """Read each bid's members once, with the types Cardinal requires of them."""
-    rows: list[_BidRow] = []
-    for bid in details:
-        if not isinstance(bid, dict):
-            rows.append((None, None, None, None, None, None))
-            continue
-        status = bid.get("status")
-        tenderers = bid.get("tenderers")
-        ids: list[str] | None = None
-        sole: str | None = None
-        if isinstance(tenderers, list):
-            ids = [
-                identifier
-                for tenderer in tenderers
-                if isinstance(tenderer, dict) and isinstance(identifier := tenderer.get("id"), str)
-            ]
-            if len(tenderers) == 1 and len(ids) == 1:
-                sole = ids[0]
-        amount: float | None = None
-        currency: str | None = None
-        value = bid.get("value")
-        if isinstance(value, dict):
-            number = value.get("amount")
-            if _is_number(number):
-                amount = float(number)
-            code = value.get("currency")
-            if isinstance(code, str):
-                currency = code
-        date = bid.get("date")
-        rows.append(
-            (
-                status if isinstance(status, str) else None,
-                ids,
-                sole,
-                amount,
-                currency,
-                date if isinstance(date, str) else None,
-            )
-        )
-    return rows
+    """Read each bid's members once."""
+    return [
+        bid_row(bid.get("status"), bid.get("tenderers"), bid.get("value"), bid.get("date"))
+        if isinstance(bid, dict)
+        else _NO_BID
+        for bid in details
+    ]
 
 
 def _final_awards(awards: Any, rows: list[_BidRow] | None) -> list[dict[str, Any]] | None:
@@ -515,9 +525,12 @@ def _fold_bids_and_awards(
 ) -> None:
     """The indicators that read bids (R024, R025, R028, R030, R035, R036, R038, R058)."""
     enabled = settings.enabled
-    bids = release.get("bids")
-    details = bids.get("details") if isinstance(bids, dict) else None
-    rows = _bid_rows(details) if isinstance(details, list) else None
+    if BID_ROWS in release:
+        rows = release[BID_ROWS]
+    else:
+        bids = release.get("bids")
+        details = bids.get("details") if isinstance(bids, dict) else None
+        rows = _bid_rows(details) if isinstance(details, list) else None
     awards = release.get("awards")
     active = _final_awards(awards, rows)
     if active is not None and rows is not None:

@@ -28,7 +28,7 @@ import msgspec
 import orjson
 
 from spiral.ocds.flags.finalize import finalize
-from spiral.ocds.flags.fold import Partial, fold_release
+from spiral.ocds.flags.fold import BID_ROWS, Partial, bid_row, fold_release
 from spiral.ocds.flags.settings import FlagSettings
 
 __all__ = ["FlagRun", "flag_bytes", "flag_file", "flag_lines", "flag_releases"]
@@ -139,16 +139,9 @@ def _decode(line: bytes) -> Any:
             "procuringEntity": tender.procuringEntity,
         },
         "buyer": release.buyer,
-        "bids": None
-        if bids is None
-        else {
-            "details": None
-            if bids.details is None
-            else [
-                {"status": b.status, "date": b.date, "tenderers": b.tenderers, "value": b.value}
-                for b in bids.details
-            ]
-        },
+        BID_ROWS: None
+        if bids is None or bids.details is None
+        else [bid_row(b.status, b.tenderers, b.value, b.date) for b in bids.details],
         "awards": None
         if awards is None
         else [
