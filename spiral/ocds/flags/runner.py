@@ -34,7 +34,7 @@ from spiral.ocds.flags.settings import FlagSettings
 __all__ = ["FlagRun", "flag_bytes", "flag_file", "flag_lines", "flag_releases"]
 
 #: Bytes per piece of a file handed to a worker.
-PIECE_BYTES = 48 * 1024 * 1024
+PIECE_BYTES = 16 * 1024 * 1024
 #: The default number of worker processes is the number of CPUs, at most this many (each
 #: holds about three pieces' worth of memory at a time).
 MAX_PROCESSES = 8
