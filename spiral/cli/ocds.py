@@ -8,3 +8,8 @@ import click
 @click.group(name="ocds")
 def group() -> None:
     """Open Contracting Data Standard: validate, compile, indicators, red flags."""
+
+
+from spiral.cli.ocds_analysis import register  # noqa: E402
+
+register(group)

@@ -1,0 +1,1 @@
+"""Open Contracting Data Standard: reading, validation, compilation, indicators and red flags."""

@@ -1,0 +1,1 @@
+"""Council spend: "payments over £500" files, checked, and linked to suppliers and contracts."""
