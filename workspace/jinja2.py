@@ -8,7 +8,10 @@ from django.contrib import messages
 from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from workspace.navigation import nav_items
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -26,6 +29,7 @@ def environment(**options: Any) -> Environment:
     )
     options["undefined"] = ChainableUndefined
     options.setdefault("autoescape", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
     env.globals.update(
         {
@@ -33,6 +37,8 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "csrf_token": get_token,
             "get_messages": messages.get_messages,
+            "nav_items": nav_items,
         }
     )
+    env.filters["localtime"] = timezone.localtime
     return env

@@ -8,11 +8,16 @@ every variable; a test keeps that list complete.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets generic classes such as ModelAdmin[Model] be subscripted at run time, as typed.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,8 +72,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "workspace.accounts",
     "workspace.audit",
+    "workspace.demo",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes refuses sign-in after repeated failures; then the ordinary backend.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "workspace.urls"
@@ -114,6 +128,9 @@ DATABASES = {
         conn_max_age=env_int("SPIRAL_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock at the start of a transaction, so audit appends never race.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,10 +146,14 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
-# Sign-in throttling: after this many failures for one username or address in the window,
-# further attempts are refused until the window passes.
-SPIRAL_LOGIN_MAX_FAILURES = env_int("SPIRAL_LOGIN_MAX_FAILURES", 5)
-SPIRAL_LOGIN_WINDOW_SECONDS = env_int("SPIRAL_LOGIN_WINDOW_SECONDS", 900)
+# Sign-in throttling (django-axes): after this many failures for one username, or from one
+# address, further attempts are refused until the cool-off has passed.
+AXES_FAILURE_LIMIT = env_int("SPIRAL_LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = dt.timedelta(seconds=env_int("SPIRAL_LOGIN_COOLOFF_SECONDS", 900))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workspace.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 # Secure cookies and HSTS everywhere but local development.
 SESSION_COOKIE_SECURE = not DEBUG
@@ -162,3 +183,6 @@ STATICFILES_DIRS = [
 
 EMAIL_BACKEND = env_str("SPIRAL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SPIRAL_FROM_EMAIL", "spiral@localhost")
+
+# The fictional demo council's shared password (local use only; shown by `make run`).
+SPIRAL_DEMO_PASSWORD = env_str("SPIRAL_DEMO_PASSWORD", "kingsmere-demo")

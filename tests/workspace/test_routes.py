@@ -1,0 +1,48 @@
+"""No URL disappears unnoticed: the list of routes is written down here.
+
+Adding a route means adding it below (and its permission tests); removing one breaks links
+people have saved, so it must be a decision, not an accident.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+EXPECTED = {
+    "",
+    "accessibility/",
+    "sign-in/",
+    "sign-out/",
+    "account/",
+    "account/tokens/<int:pk>/revoke/",
+    "audit/",
+    "audit/events/<int:pk>/",
+    "audit/verify/",
+    "api/me",
+}
+
+
+def _routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith("django-admin/"):
+                continue
+            found |= _routes(pattern.url_patterns, route)
+        else:
+            found.add(route)
+    return found
+
+
+def test_every_route_is_expected_and_none_has_gone() -> None:
+    routes = {
+        r
+        for r in _routes(get_resolver().url_patterns)
+        if r not in {"api/", "api/openapi.json", "api/docs"}
+    }
+    assert routes == EXPECTED
+
+
+def test_paths_use_hyphens_not_underscores() -> None:
+    assert not [r for r in EXPECTED if "_" in r.split("<")[0]]

@@ -1,0 +1,1 @@
+"""Organisations, people and their roles; sign-in; API tokens."""

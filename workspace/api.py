@@ -1,0 +1,61 @@
+"""The HTTP API (django-ninja). OpenAPI at ``/api/openapi.json``, documentation at ``/api/docs``.
+
+API clients authenticate with a bearer token (``Authorization: Bearer spl_...``) created on
+the account page; a signed-in browser session works too. Every operation checks the same
+capabilities as the pages do.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer, django_auth
+
+from workspace.accounts.models import Membership
+from workspace.accounts.services import api_token_authenticate
+from workspace.http import AuthenticatedHttpRequest
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = api_token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user  # type: ignore[assignment]
+        return user
+
+
+api = NinjaAPI(
+    title="Spiral API",
+    version="1",
+    description="Programmes, commissioning cycles, decisions and approvals.",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+)
+
+
+class MembershipOut(Schema):
+    organisation: str
+    organisation_slug: str
+    role: str
+
+
+class MeOut(Schema):
+    username: str
+    memberships: list[MembershipOut]
+
+
+@api.get("/me", response=MeOut, summary="Who the token or session belongs to, with their roles")
+def me(request: AuthenticatedHttpRequest) -> MeOut:
+    memberships = Membership.objects.filter(user_id=request.user.pk).select_related("organisation")
+    return MeOut(
+        username=request.user.get_username(),
+        memberships=[
+            MembershipOut(
+                organisation=m.organisation.name,
+                organisation_slug=m.organisation.slug,
+                role=m.role,
+            )
+            for m in memberships
+        ],
+    )

@@ -1,0 +1,13 @@
+"""Load the whole demo: the cast, then each area's demo records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from workspace.demo.personas import create_cast
+
+
+def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
+    """Load the fictional Kingsmere demo council into an empty database."""
+    progress("Creating organisations and people…")
+    create_cast(password=password)

@@ -1,0 +1,34 @@
+"""The service navigation: what the signed-in person may open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from workspace.accounts.access import Capability, organisations_with
+
+NavItem = dict[str, Any]
+
+# Each entry: (label, URL name, capability needed in at least one organisation, or None
+# for anyone signed in). Apps add their sections here.
+SECTIONS: list[tuple[str, str, Capability | None]] = [
+    ("Home", "home", None),
+    ("Audit trail", "audit:trail", Capability.AUDIT),
+]
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    """Navigation entries for this request, marking the one the page belongs to."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items: list[NavItem] = []
+    for label, name, capability in SECTIONS:
+        if capability is not None and not organisations_with(user, capability).exists():
+            continue
+        href = reverse(name)
+        active = request.path == href if name == "home" else request.path.startswith(href)
+        items.append({"href": href, "text": label, "active": active})
+    return items
