@@ -63,10 +63,8 @@ def cycle_task_list(cycle: Cycle) -> list[dict[str, Any]]:
             activities.append({"activity": activity, "tasks": items})
         gate_status = StageProgress.Status(stage_progress.status)
         gate_item = {
-            "title": {
-                "text": f"Gate: {stage.gate.name}",
-                "href": reverse("cycles:gate", args=[cycle.pk, stage.id]),
-            },
+            "title": {"text": f"Gate: {stage.gate.name}"},
+            "href": reverse("cycles:gate", args=[cycle.pk, stage.id]),
             "hint": {"text": f"Signed off by the {stage.gate.approver_role}"},
             "status": _status(stage_progress.get_status_display(), STATUS_TAGS[gate_status]),
         }
