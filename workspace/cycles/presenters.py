@@ -45,10 +45,8 @@ def cycle_task_list(cycle: Cycle) -> list[dict[str, Any]]:
         for activity in stage.activities:
             items = [
                 {
-                    "title": {
-                        "text": artefact.title,
-                        "href": reverse("cycles:artefact", args=[artefact.pk]),
-                    },
+                    "title": {"text": artefact.title},
+                    "href": reverse("cycles:artefact", args=[artefact.pk]),
                     "hint": {
                         "text": ("Required" if artefact.required else "Optional")
                         + f" · {artefact.get_kind_display()}"
