@@ -26,6 +26,7 @@ EXPECTED = {
     "cycles/<int:pk>/",
     "cycles/<int:pk>/start-next-cycle/",
     "cycles/<int:pk>/stages/<slug:stage_id>/gate/",
+    "cycles/<int:pk>/stages/<slug:stage_id>/add-activity/",
     "cycles/<int:pk>/stages/<slug:stage_id>/sign-off/",
     "cycles/<int:pk>/decisions/",
     "cycles/<int:pk>/decisions/new/",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from workspace.accounts.models import Organisation
 from workspace.cycles.models import (
+    ARTEFACT_KIND_LABELS,
     Artefact,
     CoProductionEntry,
     CycleFramework,
@@ -124,6 +125,19 @@ class ArtefactForm(GovForm):
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file must be smaller than 20 MB")
         return upload
+
+
+class ActivityForm(GovForm):
+    name = forms.CharField(max_length=200, label="Activity")
+    guidance = forms.CharField(
+        widget=forms.Textarea, required=False, label="What it involves (optional)"
+    )
+    artefact_kind = forms.ChoiceField(
+        choices=list(ARTEFACT_KIND_LABELS.items()),
+        label="What does it produce?",
+        initial="other",
+    )
+    required_messages = {"name": "Enter the activity's name"}
 
 
 class GateSubmitForm(GovForm):

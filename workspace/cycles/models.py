@@ -19,7 +19,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from spiral.frameworks import ARTEFACT_KINDS, Framework, Stage, framework_from_document
+from spiral.frameworks import (
+    ARTEFACT_KINDS,
+    Activity,
+    Framework,
+    Stage,
+    framework_from_document,
+)
 from workspace.accounts.models import Organisation
 
 ARTEFACT_KIND_LABELS = {
@@ -195,6 +201,15 @@ class Cycle(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
 
+    def activity(self, activity_id: str) -> Activity:
+        """An activity of the pinned framework, or one people added to an open stage."""
+        if activity_id.startswith(AddedActivity.PREFIX):
+            added = self.added_activities.get(
+                pk=int(activity_id.removeprefix(AddedActivity.PREFIX))
+            )
+            return added.as_activity()
+        return self.definition.activity(activity_id)
+
 
 class StageProgress(models.Model):
     """Where one stage of a cycle stands, up to and including its gate."""
@@ -243,6 +258,34 @@ class StageProgress(models.Model):
             self.Status.IN_PROGRESS,
             self.Status.SENT_BACK,
         }
+
+
+class AddedActivity(models.Model):
+    """An activity people added to a stage that leaves its activities open (free form)."""
+
+    PREFIX = "added-"
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="added_activities")
+    stage_id = models.CharField(max_length=80)
+    name = models.CharField(max_length=200)
+    guidance = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["cycle", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def activity_id(self) -> str:
+        return f"{self.PREFIX}{self.pk}"
+
+    def as_activity(self) -> Activity:
+        return Activity(id=self.activity_id, name=self.name, guidance=self.guidance)
 
 
 class Artefact(models.Model):

@@ -42,7 +42,8 @@ def cycle_task_list(cycle: Cycle) -> list[dict[str, Any]]:
     for number, stage in enumerate(cycle.definition.stages, start=1):
         stage_progress = progress[stage.id]
         activities = []
-        for activity in stage.activities:
+        added = [a.as_activity() for a in cycle.added_activities.filter(stage_id=stage.id)]
+        for activity in [*stage.activities, *added]:
             items = [
                 {
                     "title": {"text": artefact.title},

@@ -36,6 +36,7 @@ from workspace.accounts.access import Capability, has_capability, has_role
 from workspace.accounts.models import Organisation
 from workspace.audit.services import audit_record, snapshot
 from workspace.cycles.models import (
+    AddedActivity,
     Artefact,
     CoProductionEntry,
     Cycle,
@@ -397,6 +398,64 @@ def artefact_update(
             after=snapshot(artefact),
         )
     return artefact
+
+
+def activity_add(
+    *,
+    actor: User,
+    cycle: Cycle,
+    stage_id: str,
+    name: str,
+    guidance: str = "",
+    artefact_kind: str = "other",
+    at: dt.datetime | None = None,
+) -> AddedActivity:
+    """Add an activity, with one artefact, to a stage whose framework leaves activities open."""
+    _check_editor(actor, cycle)
+    _check_stage(cycle, stage_id)
+    stage = cycle.definition.stage(stage_id)
+    if not stage.free_activities:
+        raise ValidationError({"name": "This stage's activities are set by its framework"})
+    _required({"name": name}, {"name": "Enter the activity's name"})
+    if artefact_kind not in dict(Artefact._meta.get_field("kind").choices or []):
+        raise ValidationError({"artefact_kind": "Choose what the activity produces"})
+    with transaction.atomic():
+        progress = StageProgress.objects.select_for_update().get(cycle=cycle, stage_id=stage_id)
+        if not progress.is_editable:
+            raise ValidationError({"name": "The stage is locked: it cannot take new activities"})
+        added = AddedActivity.objects.create(
+            cycle=cycle,
+            stage_id=stage_id,
+            name=name.strip(),
+            guidance=guidance.strip(),
+            added_by=actor,
+            added_at=_now(at),
+        )
+        artefact = Artefact.objects.create(
+            cycle=cycle,
+            stage_id=stage_id,
+            activity_id=added.activity_id,
+            requirement_id=artefact_kind,
+            kind=artefact_kind,
+            required=False,
+            title=name.strip(),
+        )
+        organisation = cycle.programme.organisation
+        audit_record(
+            actor=actor,
+            action="added activity",
+            target=added,
+            organisation=organisation,
+            after=snapshot(added),
+        )
+        audit_record(
+            actor=actor,
+            action="added artefact",
+            target=artefact,
+            organisation=organisation,
+            after=snapshot(artefact),
+        )
+    return added
 
 
 # --- gates --------------------------------------------------------------------------------

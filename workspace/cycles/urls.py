@@ -13,6 +13,11 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/start-next-cycle/", views.cycle_start_next, name="cycle-start-next"),
     path("cycles/<int:pk>/stages/<slug:stage_id>/gate/", views.gate, name="gate"),
+    path(
+        "cycles/<int:pk>/stages/<slug:stage_id>/add-activity/",
+        views.activity_add,
+        name="activity-add",
+    ),
     path("cycles/<int:pk>/stages/<slug:stage_id>/sign-off/", views.sign_off, name="sign-off"),
     path("cycles/<int:pk>/decisions/", views.decision_list, name="decisions"),
     path("cycles/<int:pk>/decisions/new/", views.decision_new, name="decision-new"),

@@ -22,6 +22,7 @@ from workspace.accounts.access import Capability, has_capability, organisations_
 from workspace.accounts.models import Organisation
 from workspace.cycles import services
 from workspace.cycles.forms import (
+    ActivityForm,
     ArtefactForm,
     CoProductionForm,
     DecisionForm,
@@ -269,7 +270,7 @@ def artefact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         artefact=artefact,
         cycle=cycle,
         stage=progress.stage,
-        activity=cycle.definition.activity(artefact.activity_id),
+        activity=cycle.activity(artefact.activity_id),
         may_edit=_may(request, cycle.programme, Capability.EDIT) and progress.is_editable,
     )
 
@@ -324,7 +325,35 @@ def artefact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         cycle=cycle,
         progress=progress,
         stage=progress.stage,
-        activity=cycle.definition.activity(artefact.activity_id),
+        activity=cycle.activity(artefact.activity_id),
+        form=form,
+    )
+
+
+@login_required
+@GET_POST
+def activity_add(request: AuthenticatedHttpRequest, pk: int, stage_id: str) -> HttpResponse:
+    cycle = _cycle(request, pk, Capability.EDIT)
+    progress = _progress(cycle, stage_id)
+    if not progress.stage.free_activities:
+        raise Http404("This stage's activities are set by its framework")
+    form = ActivityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_add(
+                actor=request.user, cycle=cycle, stage_id=stage_id, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Activity added: {form.cleaned_data['name']}")
+            return redirect("cycles:cycle", pk=cycle.pk)
+    return _page(
+        request,
+        "activity_add.html",
+        f"Add an activity to {progress.stage.name}",
+        cycle=cycle,
+        stage=progress.stage,
         form=form,
     )
 

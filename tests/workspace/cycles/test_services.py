@@ -700,3 +700,36 @@ def test_a_whole_cycle_leaves_an_audit_trail_that_verifies(cast: Cast, cycle: Cy
         "completed cycle",
     } <= actions
     assert audit_verify().ok
+
+
+def test_people_add_activities_to_an_open_stage_only(
+    cast: Cast, programme: Programme, frameworks: dict[str, CycleFramework], cycle: Cycle
+) -> None:
+    with pytest.raises(ValidationError, match="set by its framework"):
+        services.activity_add(
+            actor=cast.users["commissioner"], cycle=cycle, stage_id="analyse", name="Extra"
+        )
+    other = services.programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        name="Homelessness prevention",
+        service_area="Housing",
+    )
+    free = services.cycle_start(
+        actor=cast.users["commissioner"], programme=other, framework=frameworks["free-form"]
+    )
+    added = services.activity_add(
+        actor=cast.users["commissioner"],
+        cycle=free,
+        stage_id="commission",
+        name="Map the advice agencies",
+        artefact_kind="market_analysis",
+    )
+    artefact = free.artefacts.get(activity_id=added.activity_id)
+    assert (artefact.kind, artefact.required, artefact.title) == (
+        "market_analysis",
+        False,
+        "Map the advice agencies",
+    )
+    assert free.activity(added.activity_id).name == "Map the advice agencies"
+    assert AuditEvent.objects.filter(action="added activity").count() == 1

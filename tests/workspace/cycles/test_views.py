@@ -50,6 +50,7 @@ class World:
     artefact: Artefact
     shipped: CycleFramework
     own_framework: CycleFramework
+    free_cycle: Cycle
 
 
 @pytest.fixture
@@ -80,7 +81,17 @@ def world(cast: Cast, cycle: Cycle, frameworks: dict[str, CycleFramework]) -> Wo
         new_id="kingsmere-cycle",
         name="Kingsmere cycle",
     )
+    homelessness = services.programme_create(
+        actor=commissioner,
+        organisation=cast.organisations["council"],
+        name="Homelessness prevention",
+        service_area="Housing",
+    )
+    free_cycle = services.cycle_start(
+        actor=commissioner, programme=homelessness, framework=frameworks["free-form"]
+    )
     return World(
+        free_cycle=free_cycle,
         programme=cycle.programme,
         cycle=cycle,
         submitted=submitted,
@@ -101,6 +112,11 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/cycles/{c}/start-next-cycle/", COMMISSIONING_EDITORS),
         ("get", f"/cycles/{c}/stages/analyse/gate/", COMMISSIONING_READERS),
         ("get", f"/cycles/{c}/stages/analyse/sign-off/", APPROVERS),
+        (
+            "get",
+            f"/cycles/{w.free_cycle.pk}/stages/commission/add-activity/",
+            COMMISSIONING_EDITORS,
+        ),
         ("get", f"/cycles/{c}/decisions/", COMMISSIONING_READERS),
         ("get", f"/cycles/{c}/decisions/new/", COMMISSIONING_EDITORS),
         ("get", f"/cycles/{c}/co-production/", COMMISSIONING_READERS),
@@ -124,6 +140,11 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("post", f"/cycles/{c}/start-next-cycle/", COMMISSIONING_EDITORS),
         ("post", f"/cycles/{c}/stages/plan/gate/", COMMISSIONING_EDITORS),
         ("post", f"/cycles/{c}/stages/analyse/sign-off/", APPROVERS),
+        (
+            "post",
+            f"/cycles/{w.free_cycle.pk}/stages/commission/add-activity/",
+            COMMISSIONING_EDITORS,
+        ),
         ("post", f"/cycles/{c}/decisions/new/", COMMISSIONING_EDITORS),
         ("post", f"/cycles/{c}/co-production/new/", COMMISSIONING_EDITORS),
         ("post", f"/cycles/{c}/recommendations/new/", COMMISSIONING_EDITORS),
@@ -358,4 +379,22 @@ def test_a_framework_with_an_error_is_refused_on_the_page_with_its_line(
     assert "There is a problem" in body
     assert (
         "the framework, line 3: version: must be a whole number from 1, not &#39;one&#39;" in body
+    )
+
+
+def test_a_free_stage_takes_added_activities_through_its_page(
+    world: World, client_for: Callable[[str | None], Client]
+) -> None:
+    commissioner = client_for("commissioner")
+    url = f"/cycles/{world.free_cycle.pk}/stages/commission/add-activity/"
+    refused = commissioner.post(url, {"name": "", "artefact_kind": "other"})
+    assert "Enter the activity&#39;s name" in refused.content.decode()
+    commissioner.post(
+        url, {"name": "Visit the night shelter", "guidance": "", "artefact_kind": "other"}
+    )
+    body = commissioner.get(f"/cycles/{world.free_cycle.pk}/").content.decode()
+    assert "Visit the night shelter" in body
+    assert (
+        commissioner.get(f"/cycles/{world.cycle.pk}/stages/analyse/add-activity/").status_code
+        == 404
     )
