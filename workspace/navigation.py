@@ -34,4 +34,8 @@ def nav_items(request: HttpRequest) -> list[NavItem]:
         href = reverse(name)
         active = request.path == href if name == "home" else request.path.startswith(href)
         items.append({"href": href, "text": label, "active": active})
+    administered = organisations_with(user, Capability.ADMINISTER).first()
+    if administered is not None:
+        href = reverse("accounts:people", kwargs={"slug": administered.slug})
+        items.append({"href": href, "text": "People", "active": request.path.startswith(href)})
     return items

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from workspace.accounts.models import ApiToken, hash_token
+from workspace.accounts.models import ApiToken, Membership, Organisation, Role, hash_token
 from workspace.audit.services import audit_record, snapshot
 
 
@@ -48,3 +53,104 @@ def api_token_authenticate(key: str) -> AbstractBaseUser | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def person_add(
+    *,
+    actor: AbstractBaseUser,
+    organisation: Organisation,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    roles: list[str],
+) -> User:
+    """Add a person to ``organisation`` with ``roles``, or give an existing person those roles.
+
+    A new person has no password until they set one from the link they are sent.
+    """
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "email": email},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            audit_record(
+                actor=actor,
+                action="added person",
+                target=user,
+                organisation=organisation,
+                after=snapshot(user),
+            )
+        membership_set_roles(actor=actor, organisation=organisation, user=user, roles=roles)
+    return user
+
+
+def membership_set_roles(
+    *, actor: AbstractBaseUser, organisation: Organisation, user: User, roles: list[str]
+) -> None:
+    """Make ``user``'s roles in ``organisation`` exactly ``roles``, recording each change.
+
+    An administrator cannot take their own administrator role away, so an organisation is
+    never left with nobody able to manage its people by accident.
+    """
+    wanted = set(roles)
+    unknown = wanted - set(Role.values)
+    if unknown:
+        raise ValueError(f"unknown roles: {sorted(unknown)}")
+    if user.pk == actor.pk and Role.ADMINISTRATOR not in wanted:
+        raise ValueError("You cannot remove your own administrator role")
+    if organisation.kind == Organisation.Kind.PROVIDER and wanted - {Role.PROVIDER}:
+        raise ValueError("People at a provider can only hold the provider role")
+    with transaction.atomic():
+        current = {
+            m.role: m for m in Membership.objects.filter(user=user, organisation=organisation)
+        }
+        for role in sorted(wanted - set(current)):
+            membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+            audit_record(
+                actor=actor,
+                action="granted role",
+                target=membership,
+                organisation=organisation,
+                after=snapshot(membership),
+            )
+        for role in sorted(set(current) - wanted):
+            membership = current[role]
+            before = snapshot(membership)
+            label = str(membership)
+            membership.delete()
+            audit_record(
+                actor=actor,
+                action="removed role",
+                object_type="accounts.membership",
+                object_id=str(before["id"]),
+                object_label=label,
+                organisation=organisation,
+                before=before,
+            )
+
+
+def password_set_link(*, user: User, base_url: str) -> str:
+    """A one-time link for ``user`` to set their password (it stops working once used)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse("accounts:set-password", args=[uid, token])
+
+
+def welcome_send(*, user: User, organisation: Organisation, base_url: str) -> None:
+    """Email a newly added person the link to set their password."""
+    link = password_set_link(user=user, base_url=base_url)
+    send_mail(
+        subject=f"You have been added to Spiral by {organisation.name}",
+        message=(
+            f"Hello {user.first_name},\n\n"
+            f"{organisation.name} has given you access to Spiral, its commissioning workspace.\n"
+            f"Your username is {user.username}. Set your password here (the link works once):\n\n"
+            f"{link}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )

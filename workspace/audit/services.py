@@ -39,10 +39,19 @@ def _plain(value: Any) -> Any:  # noqa: PLR0911 - one return per kind of value
     return str(value)
 
 
+# Secrets never enter the trail, not even hashed.
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete fields of ``instance`` as plain JSON values (foreign keys by id)."""
+    """The concrete fields of ``instance`` as plain JSON values (foreign keys by id).
+
+    Secret fields (passwords, token hashes) are left out.
+    """
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
+        if field.attname in SECRET_FIELDS:
+            continue
         data[field.attname] = _plain(getattr(instance, field.attname))
     return data
 

@@ -1,0 +1,239 @@
+"""``spiral stats life-expectancy`` and ``spiral stats funnel``.
+
+Both read a table (CSV or Parquet, by extension), keep its columns and add the results; the
+output goes to ``-o OUTPUT`` (CSV or Parquet, by extension) or, without it, to standard
+output as CSV. Bad input ends with a one-line message naming the row and column.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_TABLE_SUFFIXES = (".csv", ".parquet")
+
+
+def register(group: click.Group) -> None:
+    """Add the life-expectancy and funnel commands to the ``spiral stats`` group."""
+    group.add_command(life_expectancy)
+    group.add_command(funnel)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix not in _TABLE_SUFFIXES:
+        raise click.UsageError(f"{path.name}: the input must be a .csv or .parquet file")
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise click.ClickException(f"{path.name}: cannot read the table ({first_line})") from None
+
+
+def _check_output_path(path: Path | None, option: str) -> None:
+    if path is not None and path.suffix.lower() not in _TABLE_SUFFIXES:
+        raise click.UsageError(f"{option} {path.name}: the output must be a .csv or .parquet file")
+
+
+def _write_table(table: pd.DataFrame, path: Path | None) -> None:
+    if path is None:
+        click.echo(table.to_csv(index=False), nl=False)
+        return
+    try:
+        if path.suffix.lower() == ".parquet":
+            table.to_parquet(path, index=False)
+        else:
+            table.to_csv(path, index=False)
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write the table ({error.strerror})") from None
+
+
+def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
+
+
+_INPUT = click.argument(
+    "input_path",
+    metavar="INPUT",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the result here (.csv or .parquet); CSV to standard output otherwise.",
+)
+
+
+@click.command(name="life-expectancy")
+@_INPUT
+@_OUTPUT
+@click.option("--deaths", default="deaths", show_default=True, help="Column of deaths.")
+@click.option("--population", default="pops", show_default=True, help="Column of population.")
+@click.option("--startage", default="startage", show_default=True, help="Column of the age band.")
+@click.option(
+    "--group-by",
+    "group_by",
+    multiple=True,
+    help="Column identifying each life table (area, sex, period); repeat for several.",
+)
+@click.option(
+    "--confidence",
+    type=float,
+    multiple=True,
+    default=(95.0,),
+    show_default=True,
+    help="Confidence level, as 95 or 0.95; repeat for several.",
+)
+@click.option(
+    "--standard",
+    is_flag=True,
+    help="Add only the value and limits (not pops_used, dths_used and the labels).",
+)
+def life_expectancy(
+    *,
+    input_path: Path,
+    output_path: Path | None,
+    deaths: str,
+    population: str,
+    startage: str,
+    group_by: tuple[str, ...],
+    confidence: tuple[float, ...],
+    standard: bool,
+) -> None:
+    """Life expectancy at every age band (Chiang II, Silcocks et al. limits).
+
+    INPUT has one row per group and age band (0, 1-4, 5-9, ..., 85-89, 90+) with deaths and
+    population. Adds value, lower<level>cl and upper<level>cl, and (unless --standard)
+    pops_used, dths_used, confidence, statistic and method.
+    """
+    from spiral.stats.life_expectancy import phe_life_expectancy
+
+    _check_output_path(output_path, "-o")
+    table = _read_table(input_path)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UserWarning)
+            result = phe_life_expectancy(
+                table,
+                deaths,
+                population,
+                startage,
+                group_by=list(group_by),
+                confidence=confidence,
+                output="standard" if standard else "full",
+            )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    _echo_warnings(caught)
+    _write_table(result, output_path)
+
+
+@click.command(name="funnel")
+@_INPUT
+@_OUTPUT
+@click.option(
+    "--statistic",
+    type=click.Choice(["proportion", "ratio", "rate"]),
+    required=True,
+    help="What the funnel plot shows.",
+)
+@click.option("--numerator", required=True, help="Column of observed counts.")
+@click.option(
+    "--denominator",
+    help="Column of populations (proportions; rates with no events) or expected counts (ratios).",
+)
+@click.option("--rate", "rate", help="Column of rates (for --statistic rate).")
+@click.option("--rate-type", type=click.Choice(["dsr", "crude"]), help="For rates.")
+@click.option("--ratio-type", type=click.Choice(["count", "isr"]), help="For ratio limits.")
+@click.option(
+    "--multiplier",
+    type=float,
+    help="Scale of the values: 100 for percentages, 100000 per 100,000 (default 100, "
+    "except rates, which need it).",
+)
+@click.option("--years-of-data", type=float, help="For rate limits: years the counts cover.")
+@click.option(
+    "--limits",
+    "limits_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the 100-point 95% and 99.8% control limits here (.csv or .parquet).",
+)
+@click.option(
+    "--no-significance",
+    is_flag=True,
+    help="Only write the limits (with --limits); do not add the significance column.",
+)
+def funnel(
+    *,
+    input_path: Path,
+    output_path: Path | None,
+    statistic: str,
+    numerator: str,
+    denominator: str | None,
+    rate: str | None,
+    rate_type: str | None,
+    ratio_type: str | None,
+    multiplier: float | None,
+    years_of_data: float | None,
+    limits_path: Path | None,
+    no_significance: bool,
+) -> None:
+    """Funnel-plot significance of each row, and the control limits for the chart.
+
+    Adds a significance column to INPUT: High (0.001), High (0.025), Low (0.001),
+    Low (0.025), Not significant, or (for DSRs from fewer than 10 events) Not applicable.
+    With --limits, also writes the 95% (2s) and 99.8% (3s) limits at 100 points.
+    """
+    from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
+
+    if no_significance and limits_path is None:
+        raise click.UsageError("--no-significance leaves nothing to do without --limits")
+    _check_output_path(output_path, "-o")
+    _check_output_path(limits_path, "--limits")
+    if multiplier is None and statistic != "rate":
+        multiplier = 100.0
+    table = _read_table(input_path)
+    try:
+        if limits_path is not None:
+            if multiplier is None:
+                raise ValueError("rates need --multiplier")
+            limits = calculate_funnel_limits(
+                table,
+                numerator,
+                denominator,
+                rate,
+                statistic=statistic,
+                multiplier=multiplier,
+                ratio_type=ratio_type,
+                rate_type=rate_type,
+                years_of_data=years_of_data,
+            )
+        if not no_significance:
+            result = assign_funnel_significance(
+                table,
+                numerator,
+                denominator,
+                rate,
+                statistic=statistic,
+                rate_type=rate_type,
+                multiplier=multiplier,
+            )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if limits_path is not None:
+        _write_table(limits, limits_path)
+    if not no_significance:
+        _write_table(result, output_path)
