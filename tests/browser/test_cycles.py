@@ -126,3 +126,49 @@ def test_a_commissioner_runs_a_stage_and_the_approver_signs_it_off(
     page.get_by_role("link", name="Cycle 1").first.click()
     expect(page.get_by_role("heading", name="1. Analyse")).to_contain_text("Signed off")
     screenshot("cycle-after-sign-off")
+
+
+def test_the_demo_councils_history_reads_as_successive_cycles(
+    page: Page,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    browser_cast: Cast,
+) -> None:
+    from workspace.cycles.demo import load_cycles_demo
+
+    load_cycles_demo(cast=browser_cast, progress=lambda message: None)
+    sign_in("commissioner")
+    page.get_by_role("link", name="Programmes").click()
+    table = page.get_by_test_id("programmes")
+    for name in ("Adult home care", "Drug and alcohol treatment", "Homelessness prevention"):
+        expect(table).to_contain_text(name)
+    expect(table).to_contain_text("Procuring services: awaiting sign-off")
+    screenshot("demo-programmes")
+
+    page.get_by_role("link", name="Adult home care").click()
+    expect(page.get_by_test_id("cycles")).to_contain_text("Co-produce")
+    screenshot("demo-programme-history")
+    page.get_by_role("link", name="Cycle 3").click()
+    expect(page.get_by_text("Carried forward from cycle 2")).to_be_visible()
+    screenshot("demo-cycle-with-starting-evidence")
+    page.get_by_role("link", name="Decision log").click()
+    expect(
+        page.get_by_role(
+            "heading", name="Plan home care and discharge support as one pathway with the ICB"
+        )
+    ).to_be_visible()
+    screenshot("demo-decision-log")
+    page.go_back()
+    page.get_by_role("link", name="Co-production log").click()
+    expect(
+        page.get_by_text("Carers' own needs added as an outcome of the pathway.")
+    ).to_be_visible()
+    screenshot("demo-co-production-log")
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Programmes").click()
+    page.get_by_role("link", name="Homelessness prevention").click()
+    page.get_by_role("link", name="Cycle 2").click()
+    page.get_by_role("link", name="Decommissioning").first.click()
+    expect(page.get_by_role("heading", name="Decommissioning")).to_be_visible()
+    expect(page.get_by_text("Provider exit plan")).to_be_visible()
+    screenshot("demo-decommissioning")
