@@ -52,6 +52,7 @@ EXPECTED = {
     "artefacts/<int:pk>/file/",
     "approvals/",
     "frameworks/",
+    "frameworks/new/",
     "frameworks/<int:pk>/",
     "frameworks/<int:pk>/adapt/",
     "frameworks/<int:pk>/new-version/",

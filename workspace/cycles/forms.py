@@ -303,3 +303,31 @@ class FrameworkReviseForm(GovForm):
         help_text="Saving makes a new version. Cycles under way keep the version they started on.",
     )
     required_messages = {"yaml_text": "Enter the framework"}
+
+
+class FrameworkImportForm(GovForm):
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="For which organisation?", empty_label=None
+    )
+    file = forms.FileField(
+        label="Framework file (YAML)",
+        help_text="Check it first with: spiral frameworks check FILE",
+    )
+    required_messages = {
+        "file": "Choose a framework file",
+        "organisation": "Choose the organisation",
+    }
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise ValidationError("The framework file must be smaller than 1 MB")
+        try:
+            upload.text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationError("The framework file must be text (UTF-8)") from None
+        return upload

@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from spiral.frameworks import (
+    DEFAULT_FRAMEWORK_ID,
     Framework,
     FrameworkError,
     derive_framework,
@@ -186,6 +187,52 @@ def framework_revise(*, actor: User, framework: CycleFramework, yaml_text: str) 
     return record
 
 
+def framework_import(
+    *, actor: User, organisation: Organisation, yaml_text: str, source_name: str
+) -> CycleFramework:
+    """Store a framework written elsewhere as version 1 of one of the organisation's own.
+
+    A file with problems is refused with every problem, naming the file, line and reason.
+    """
+    if not has_capability(actor, organisation, Capability.ADMINISTER):
+        raise PermissionDenied("Only an administrator can add frameworks for an organisation.")
+    try:
+        loaded = load_framework_text(yaml_text, source=source_name or "the framework")
+    except FrameworkError as error:
+        raise ValidationError({"file": [str(problem) for problem in error.problems]}) from None
+    shipped_ids = {framework.id for framework in shipped_frameworks()}
+    if loaded.id in shipped_ids:
+        raise ValidationError(
+            {"file": f"{loaded.id} is a shipped framework's id: give yours an id of its own"}
+        )
+    with transaction.atomic():
+        if CycleFramework.objects.filter(organisation=organisation, key=loaded.id).exists():
+            raise ValidationError(
+                {"file": f"{organisation} already has a framework {loaded.id}: change that one"}
+            )
+        record = _framework_record(
+            Framework(
+                id=loaded.id,
+                name=loaded.name,
+                version=1,
+                description=loaded.description,
+                source=loaded.source,
+                stages=loaded.stages,
+                based_on=loaded.based_on,
+            ),
+            organisation=organisation,
+            actor=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="imported framework",
+            target=record,
+            organisation=organisation,
+            after=snapshot(record),
+        )
+    return record
+
+
 # --- programmes and cycles ----------------------------------------------------------------
 
 
@@ -243,7 +290,6 @@ def frameworks_available_to(programme: Programme) -> list[CycleFramework]:
 
 
 def _default_key() -> str:
-    from spiral.frameworks import DEFAULT_FRAMEWORK_ID
 
     return DEFAULT_FRAMEWORK_ID
 

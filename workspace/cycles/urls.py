@@ -44,6 +44,7 @@ urlpatterns = [
     path("artefacts/<int:pk>/file/", views.artefact_file, name="artefact-file"),
     path("approvals/", views.approvals, name="approvals"),
     path("frameworks/", views.framework_list, name="frameworks"),
+    path("frameworks/new/", views.framework_import, name="framework-import"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
     path("frameworks/<int:pk>/adapt/", views.framework_adapt, name="framework-adapt"),
     path("frameworks/<int:pk>/new-version/", views.framework_revise, name="framework-revise"),

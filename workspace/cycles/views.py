@@ -29,6 +29,7 @@ from workspace.cycles.forms import (
     DecommissioningStartForm,
     DecommissioningStepForm,
     FrameworkAdaptForm,
+    FrameworkImportForm,
     FrameworkReviseForm,
     GateSubmitForm,
     ProgrammeForm,
@@ -768,3 +769,29 @@ def framework_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return _page(
         request, "framework_revise.html", f"Change {record.name}", record=record, form=form
     )
+
+
+@login_required
+@GET_POST
+def framework_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organisations = organisations_with(request.user, Capability.ADMINISTER)
+    if not organisations.exists():
+        raise PermissionDenied("Only administrators can add frameworks.")
+    form = FrameworkImportForm(
+        request.POST or None, request.FILES or None, organisations=organisations
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.framework_import(
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                yaml_text=upload.text,
+                source_name=upload.name,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Framework added: {record.name}")
+            return redirect("cycles:framework", pk=record.pk)
+    return _page(request, "framework_import.html", "Add a framework from a file", form=form)

@@ -133,6 +133,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/frameworks/{w.shipped.pk}/", READERS_ANYWHERE),
         ("get", f"/frameworks/{w.own_framework.pk}/", COMMISSIONING_READERS),
         ("get", f"/frameworks/{w.shipped.pk}/adapt/", ADMINISTRATORS),
+        ("get", "/frameworks/new/", ADMINISTRATORS),
         ("get", f"/frameworks/{w.own_framework.pk}/new-version/", ADMINISTRATORS),
         # Posts that change nothing (the forms are empty) still need the right to change.
         ("post", "/programmes/new/", EDITORS_ANYWHERE),
@@ -152,6 +153,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("post", f"/cycles/{c}/decommissioning/consultation/", COMMISSIONING_EDITORS),
         ("post", f"/artefacts/{w.artefact.pk}/edit/", COMMISSIONING_EDITORS),
         ("post", f"/frameworks/{w.shipped.pk}/adapt/", ADMINISTRATORS),
+        ("post", "/frameworks/new/", ADMINISTRATORS),
         ("post", f"/frameworks/{w.own_framework.pk}/new-version/", ADMINISTRATORS),
     ]
 
@@ -398,3 +400,29 @@ def test_a_free_stage_takes_added_activities_through_its_page(
         commissioner.get(f"/cycles/{world.cycle.pk}/stages/analyse/add-activity/").status_code
         == 404
     )
+
+
+def test_a_framework_file_with_errors_is_refused_naming_the_file_and_line(
+    cast: Cast, frameworks: dict[str, CycleFramework], client_for: Callable[[str | None], Client]
+) -> None:
+    text = frameworks["free-form"].yaml_text.replace("id: free-form", "id: kingsmere-open")
+    broken = text.replace("approver_role: approver", "approver_role: mayor")
+    line = broken.splitlines().index("    approver_role: mayor") + 1
+    administrator = client_for("administrator")
+    council = cast.organisations["council"].pk
+    refused = administrator.post(
+        "/frameworks/new/",
+        {"organisation": council, "file": SimpleUploadedFile("open.yaml", broken.encode())},
+    )
+    body = refused.content.decode()
+    assert "There is a problem" in body
+    assert f"open.yaml, line {line}: stages[0].gate.approver_role: &#39;mayor&#39;" in body
+    assert not CycleFramework.objects.filter(key="kingsmere-open").exists()
+
+    added = administrator.post(
+        "/frameworks/new/",
+        {"organisation": council, "file": SimpleUploadedFile("open.yaml", text.encode())},
+    )
+    record = CycleFramework.objects.get(key="kingsmere-open")
+    assert added["Location"] == f"/frameworks/{record.pk}/"
+    assert (record.version, record.organisation_id) == (1, council)
