@@ -246,6 +246,7 @@ def cycle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         carried=list(cycle.carried_recommendations.select_related("cycle")),
         may_edit=_may(request, cycle.programme, Capability.EDIT),
         decommissioning=DecommissioningPlan.objects.filter(cycle=cycle).first(),
+        following=Cycle.objects.filter(previous_cycle=cycle).first(),
     )
 
 

@@ -368,6 +368,9 @@ def test_starting_the_next_cycle_through_the_page_carries_the_review_in(
     body = commissioner.get(f"/cycles/{following.pk}/").content.decode()
     assert "Starting evidence" in body
     assert "Recommendation: Re-procure. The market has grown." in body
+    before = commissioner.get(f"/cycles/{cycle.pk}/").content.decode()
+    assert f'href="/cycles/{following.pk}/">Cycle 2</a>' in before
+    assert "Start the next cycle" not in before
 
 
 def test_a_framework_with_an_error_is_refused_on_the_page_with_its_line(
