@@ -7,8 +7,9 @@ collected (not just the first), each with the line it sits on when the line is k
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -62,6 +63,20 @@ def describe_type(value: object) -> str:
     return type(value).__name__
 
 
+def suggest(value: object, options: Iterable[str]) -> str:
+    """A hint naming the closest known word to a misspelt one, or ``""``.
+
+    Examples
+    --------
+    >>> suggest("needs_assesment", ["needs_assessment", "review"])
+    " (did you mean 'needs_assessment'?)"
+    >>> suggest("mayor", ["approver", "auditor"])
+    ''
+    """
+    close = difflib.get_close_matches(str(value), list(options), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 class _Checker:
     """Collects problems while walking a document."""
 
@@ -92,8 +107,10 @@ class _Checker:
         for key in value:
             if key not in known:
                 expected = ", ".join(sorted(known))
+                hint = suggest(key, known)
                 self.fail(
-                    (*path, str(key)), f"unknown field {key!r}; the fields here are {expected}"
+                    (*path, str(key)),
+                    f"unknown field {key!r}{hint}; the fields here are {expected}",
                 )
         for key in sorted(required - set(value)):
             self.fail(path, f"the field {key!r} is missing")
@@ -151,7 +168,9 @@ class _Checker:
         if value not in allowed:
             what = "artefact kind" if allowed is ARTEFACT_KINDS else "role"
             self.fail(
-                (*path, key), f"{value!r} is not a known {what}; use one of {', '.join(allowed)}"
+                (*path, key),
+                f"{value!r} is not a known {what}{suggest(value, allowed)}; "
+                f"use one of {', '.join(allowed)}",
             )
             return ""
         return str(value)
