@@ -34,6 +34,7 @@ EXPECTED = {
     "programmes/new/",
     "programmes/<int:pk>/",
     "programmes/<int:pk>/start-cycle/",
+    "programmes/<int:pk>/decisions/",
     "cycles/<int:pk>/",
     "cycles/<int:pk>/start-next-cycle/",
     "cycles/<int:pk>/stages/<slug:stage_id>/gate/",

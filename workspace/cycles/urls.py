@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/new/", views.programme_new, name="programme-new"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme"),
     path("programmes/<int:pk>/start-cycle/", views.cycle_start, name="cycle-start"),
+    path("programmes/<int:pk>/decisions/", views.programme_decisions, name="programme-decisions"),
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/start-next-cycle/", views.cycle_start_next, name="cycle-start-next"),
     path("cycles/<int:pk>/stages/<slug:stage_id>/gate/", views.gate, name="gate"),

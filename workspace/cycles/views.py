@@ -41,6 +41,7 @@ from workspace.cycles.models import (
     Artefact,
     Cycle,
     CycleFramework,
+    Decision,
     DecommissioningPlan,
     Programme,
     Recommendation,
@@ -491,6 +492,24 @@ def decision_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         decisions=decisions,
         stage_names=stage_names,
         may_edit=_may(request, cycle.programme, Capability.EDIT),
+    )
+
+
+@login_required
+@require_GET
+def programme_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.VIEW)
+    decisions = list(
+        Decision.objects.filter(cycle__programme=programme)
+        .select_related("cycle", "decided_by")
+        .order_by("-decided_at", "-id")
+    )
+    return _page(
+        request,
+        "programme_decisions.html",
+        f"Decision log: {programme.name}",
+        programme=programme,
+        decisions=decisions,
     )
 
 

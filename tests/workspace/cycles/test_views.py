@@ -108,6 +108,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", "/programmes/new/", EDITORS_ANYWHERE),
         ("get", f"/programmes/{p}/", COMMISSIONING_READERS),
         ("get", f"/programmes/{p}/start-cycle/", COMMISSIONING_EDITORS),
+        ("get", f"/programmes/{p}/decisions/", COMMISSIONING_READERS),
         ("get", f"/cycles/{c}/", COMMISSIONING_READERS),
         ("get", f"/cycles/{c}/start-next-cycle/", COMMISSIONING_EDITORS),
         ("get", f"/cycles/{c}/stages/analyse/gate/", COMMISSIONING_READERS),
@@ -429,3 +430,27 @@ def test_a_framework_file_with_errors_is_refused_naming_the_file_and_line(
     record = CycleFramework.objects.get(key="kingsmere-open")
     assert added["Location"] == f"/frameworks/{record.pk}/"
     assert (record.version, record.organisation_id) == (1, council)
+
+
+def test_the_programme_decision_log_spans_every_cycle(
+    cast: Cast,
+    cycle: Cycle,
+    frameworks: dict[str, CycleFramework],
+    client_for: Callable[[str | None], Client],
+) -> None:
+    for stage in cycle.definition.stages:
+        complete_stage(cast, cycle, stage.id)
+    following = services.cycle_start(
+        actor=cast.users["commissioner"],
+        programme=cycle.programme,
+        framework=frameworks["free-form"],
+    )
+    services.decision_record(
+        actor=cast.users["commissioner"], cycle=following, title="Try a new model", rationale="R."
+    )
+    body = (
+        client_for("auditor").get(f"/programmes/{cycle.programme.pk}/decisions/").content.decode()
+    )
+    assert "Try a new model" in body
+    assert "Review gate signed off" in body
+    assert body.index("Try a new model") < body.index("Review gate signed off")
