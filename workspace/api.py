@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from workspace.accounts.models import Membership
 from workspace.accounts.services import api_token_authenticate
+from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 
 
@@ -32,6 +33,8 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
 )
+# Each area's operations live with the area and are mounted here.
+api.add_router("/", cycles_router)
 
 
 class MembershipOut(Schema):

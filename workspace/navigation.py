@@ -15,6 +15,9 @@ NavItem = dict[str, Any]
 # for anyone signed in). Apps add their sections here.
 SECTIONS: list[tuple[str, str, Capability | None]] = [
     ("Home", "home", None),
+    ("Programmes", "cycles:programmes", Capability.VIEW),
+    ("Awaiting sign-off", "cycles:approvals", Capability.APPROVE),
+    ("Frameworks", "cycles:frameworks", Capability.VIEW),
     ("Audit trail", "audit:trail", Capability.AUDIT),
 ]
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "workspace.accounts",
     "workspace.audit",
+    "workspace.cycles",
     "workspace.demo",
 ]
 
@@ -176,6 +177,11 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files (artefacts): served only through views that check access, never directly.
+MEDIA_ROOT = Path(env_str("SPIRAL_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("workspace.accounts.urls")),
     path("audit/", include("workspace.audit.urls")),
+    path("", include("workspace.cycles.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
