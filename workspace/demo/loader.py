@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 
 
 def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
     """Load the fictional Kingsmere demo council into an empty database."""
     progress("Creating organisations and people…")
-    create_cast(password=password)
+    cast = create_cast(password=password)
+    load_cycles_demo(cast=cast, progress=progress)
