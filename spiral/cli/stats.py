@@ -22,12 +22,15 @@ import click
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
+
+    from spiral.stats.tables import StatisticsInputError
 
 BIG_TABLE = 1_000_000
 """Tables with at least this many rows show a progress display on a terminal."""
 
-WRITE_SLICE = 1_000_000
-"""Rows written at a time (one Parquet row group, or one block of CSV)."""
+BATCH = 1_000_000
+"""Rows worked and written at a time (one Parquet row group, or one block of CSV)."""
 
 READERS = (".csv", ".parquet", ".pq")
 
@@ -126,55 +129,163 @@ def _stages(rows: int, writing_to_file: bool) -> Iterator[Callable[[str, int], N
         yield report
 
 
-def _write(result: pd.DataFrame, output: Path | None, report: Callable[[str, int], None]) -> None:
-    """Write CSV or Parquet (by extension), or CSV to standard output, in slices."""
+class _Writer:
+    """Writes Arrow tables one after another to CSV or Parquet (by extension), or stdout."""
+
+    def __init__(self, output: Path | None) -> None:
+        self.output = output
+        self.parquet = output is not None and _format(output) == "parquet"
+        self.writer: Any = None
+
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.writer = self._open(table.schema)
+        elif table.schema != self.writer.schema:
+            table = table.cast(self.writer.schema)
+        self.writer.write_table(table)
+
+    def _open(self, schema: pa.Schema) -> Any:
+        import pyarrow as pa
+
+        if self.parquet:
+            from pyarrow import parquet
+
+            # computed limits are unique floats: dictionary encoding and compression cost
+            # time and save almost nothing on them, so they are stored plain
+            floats = {field.name for field in schema if pa.types.is_floating(field.type)}
+            others = [name for name in schema.names if name not in floats]
+            codecs = {name: "none" if name in floats else "snappy" for name in schema.names}
+            return parquet.ParquetWriter(
+                self.output, schema, use_dictionary=others or False, compression=codecs
+            )
+        from pyarrow import csv
+
+        sink: Any = self.output if self.output is not None else sys.stdout.buffer
+        return csv.CSVWriter(sink, schema)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        if self.output is None:
+            sys.stdout.flush()
+
+
+def _input_error(
+    source: Path, error: StatisticsInputError, offset: int = 0
+) -> click.ClickException:
+    """A one-line message naming the file, column and row (and line of a CSV file)."""
+    row = error.row + offset if error.row is not None else None
+    message = str(type(error)(error.problem, column=error.column, row=row))
+    if row is not None and _format(source) == "csv":
+        message += f" (line {row + 1} of the file)"
+    return click.ClickException(f"{source.name}: {message}")
+
+
+def _with_results(batch: pa.RecordBatch, result: pd.DataFrame) -> pa.Table:
+    """The input batch as it was read, followed by the result columns from ``value`` on."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(result, preserve_index=False)
-    rows = table.num_rows
-    if output is not None and _format(output) == "parquet":
-        from pyarrow import parquet
+    first = list(result.columns).index("value")
+    kept = [str(name) for name in result.columns[:first]]
+    added = pa.Table.from_pandas(result.iloc[:, first:], preserve_index=False)
+    table = pa.Table.from_batches([batch]).select(kept)
+    for name, column in zip(added.column_names, added.columns, strict=True):
+        table = table.append_column(name, column)
+    return table
 
-        with parquet.ParquetWriter(output, table.schema) as writer:
-            for start in range(0, max(rows, 1), WRITE_SLICE):
-                writer.write_table(table.slice(start, WRITE_SLICE))
-                report("Writing", min(start + WRITE_SLICE, rows))
-        return
-    from pyarrow import csv
 
-    sink: Any = output if output is not None else sys.stdout.buffer
-    with csv.CSVWriter(sink, table.schema) as writer:
-        for start in range(0, max(rows, 1), WRITE_SLICE):
-            writer.write_table(table.slice(start, WRITE_SLICE))
-            report("Writing", min(start + WRITE_SLICE, rows))
-    if output is None:
-        sys.stdout.flush()
+def _compute(
+    source: Path, method: Callable[[pd.DataFrame], pd.DataFrame], data: pd.DataFrame, offset: int
+) -> pd.DataFrame:
+    """Call the engine; its complaints become one-line messages (rows counted from 1)."""
+    from spiral.stats.tables import StatisticsInputError
+
+    try:
+        return method(data)
+    except StatisticsInputError as error:
+        raise _input_error(source, error, offset=offset) from error
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+def _stream(source: Path, method: Callable[[pd.DataFrame], pd.DataFrame], writer: _Writer) -> int:
+    """Work a Parquet file through in batches; one is written while the next is computed.
+
+    Returns the number of rows (nothing is written for an empty file).
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import pyarrow as pa
+    from pyarrow import parquet
+
+    try:
+        file = parquet.ParquetFile(source)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise click.ClickException(f"{source.name}: {error}") from error
+    rows: int = file.metadata.num_rows
+    done = 0
+    pending: Future[None] | None = None
+    with (
+        _stages(rows, writer.output is not None) as report,
+        ThreadPoolExecutor(max_workers=1) as background,
+    ):
+        for batch in file.iter_batches(batch_size=BATCH):
+            result = _compute(source, method, batch.to_pandas(split_blocks=True), done)
+            table = _with_results(batch, result)
+            if pending is not None:
+                pending.result()
+            # Arrow releases the GIL while it writes, so this overlaps the next batch
+            pending = background.submit(writer.write, table)
+            done += batch.num_rows
+            report("Computing and writing", done)
+        if pending is not None:
+            pending.result()
+    return rows
+
+
+def _whole(source: Path, method: Callable[[pd.DataFrame], pd.DataFrame], writer: _Writer) -> None:
+    """Read the whole table, compute, write in slices."""
+    import pyarrow as pa
+
+    data = _read(source)
+    with _stages(len(data), writer.output is not None) as report:
+        report("Computing", 0)
+        result = _compute(source, method, data, 0)
+        del data
+        table = pa.Table.from_pandas(result, preserve_index=False)
+        for start in range(0, max(table.num_rows, 1), BATCH):
+            writer.write(table.slice(start, BATCH))
+            report("Writing", min(start + BATCH, table.num_rows))
 
 
 def _run(
     source: Path,
     output: Path | None,
     method: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    row_by_row: bool = False,
 ) -> None:
-    """Read, compute with one engine function, write; bad input becomes a one-line error."""
-    from spiral.stats.tables import StatisticsInputError
+    """Read, compute with one engine function, write; bad input becomes a one-line error.
 
+    When each output row depends on its input row alone (``row_by_row``: proportions and
+    rates without grouping) a Parquet input is worked through in batches of rows: memory
+    stays bounded, the input columns are copied through as read, and progress is real.
+    """
     if output is not None:
         _format(output)
-    data = _read(source)
-    with _stages(len(data), output is not None) as report:
-        report("Computing", 0)
-        try:
-            result = method(data)
-        except StatisticsInputError as error:
-            where = ""
-            if error.row is not None and _format(source) == "csv":
-                where = f" (line {error.row + 1} of the file)"
-            raise click.ClickException(f"{source.name}: {error}{where}") from error
-        except ValueError as error:
-            raise click.UsageError(str(error)) from error
-        del data
-        _write(result, output, report)
+    writer = _Writer(output)
+    try:
+        streamed = row_by_row and _format(source) == "parquet" and _stream(source, method, writer)
+        if not streamed:
+            _whole(source, method, writer)
+    except BaseException:
+        # leave no half-written output behind
+        opened = writer.writer is not None
+        writer.close()
+        if opened and output is not None:
+            output.unlink(missing_ok=True)
+        raise
+    writer.close()
 
 
 def _table_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -248,6 +359,7 @@ def proportion(
         lambda data: compute(
             data, numerator, denominator, multiplier=multiplier, confidence=levels, group_by=by
         ),
+        row_by_row=not by,
     )
 
 
@@ -286,6 +398,7 @@ def rate(
         lambda data: compute(
             data, count, population, multiplier=multiplier, confidence=levels, group_by=by
         ),
+        row_by_row=not by,
     )
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
+from scipy.special import stdtrit
 
 from spiral.stats.confidence import normalise_confidences
 from spiral.stats.tables import (
@@ -89,7 +89,8 @@ def mean(
     for level in levels:
         lower_name, upper_name = limit_columns(level)
         with np.errstate(invalid="ignore"):
-            t = np.asarray(student_t.ppf(1 - (1 - level) / 2, count - 1), dtype=np.float64)
+            # stdtrit is Student's t quantile (as scipy.stats.t.ppf computes it)
+            t = np.asarray(stdtrit(count - 1, 1 - (1 - level) / 2), dtype=np.float64)
         results[lower_name] = average - t * error
         results[upper_name] = average + t * error
     results["statistic"] = constant_labels("mean", groups.count)

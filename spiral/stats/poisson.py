@@ -20,10 +20,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from scipy.stats import chi2
+import numpy.typing as npt
+from scipy.special import gammaincinv
 
 from spiral.stats.confidence import normalise_confidence, z_value
-from spiral.stats.tables import FloatArray
+from spiral.stats.tables import BLOCK, FloatArray, blocks
 
 EXACT_BELOW = 10
 """Counts below this use exact limits; the method is then labelled ``Exact``."""
@@ -75,24 +76,39 @@ def exact_limits(counts: FloatArray, level: float) -> tuple[FloatArray, FloatArr
     ([0.0, 0.025318], [3.688879, 5.571643])
     """
     alpha = 1.0 - normalise_confidence(level)
+    # half the chi-square quantile on 2k degrees of freedom is the inverse regularised
+    # incomplete gamma function of k (scipy.stats.chi2.ppf computes it so), imported
+    # from scipy.special to keep the command line quick to start
     with np.errstate(invalid="ignore"):
-        lower = np.asarray(chi2.ppf(alpha / 2, 2 * counts) / 2, dtype=np.float64)
-        upper = np.asarray(chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2, dtype=np.float64)
+        lower = np.asarray(gammaincinv(counts, alpha / 2), dtype=np.float64)
+        upper = np.asarray(gammaincinv(counts + 1, 1 - alpha / 2), dtype=np.float64)
     lower = np.where(counts == 0, 0.0, lower)
     return lower, upper
 
 
 @lru_cache(maxsize=32)
-def _exact_table(level: float) -> tuple[FloatArray, FloatArray]:
-    return exact_limits(np.arange(EXACT_BELOW, dtype=np.float64), level)
+def _exact_table(level: float) -> tuple[FloatArray, FloatArray, float]:
+    lower, upper = exact_limits(np.arange(EXACT_BELOW, dtype=np.float64), level)
+    return lower, upper, level
 
 
 def count_limits(
-    counts: FloatArray, levels: Sequence[float]
-) -> tuple[list[tuple[FloatArray, FloatArray]], np.ndarray]:
+    counts: FloatArray, levels: Sequence[float], scale: FloatArray | None = None
+) -> tuple[list[tuple[FloatArray, FloatArray]], npt.NDArray[np.bool_]]:
     """Limits of counts at several levels: exact below 10, Byar's otherwise.
 
-    Terms shared by the levels are computed once. Missing counts give missing limits.
+    The table is worked through in blocks of rows, so that the intermediate arrays stay
+    small (in cache, and without fresh memory for each step); terms shared by the levels
+    are computed once per block. Missing counts give missing limits.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Observed counts (not negative).
+    levels : sequence of float
+        Confidence levels, e.g. ``[0.95, 0.998]``.
+    scale : numpy.ndarray, optional
+        Factor per row applied to the limits (e.g. multiplier / population for a rate).
 
     Returns
     -------
@@ -107,33 +123,66 @@ def count_limits(
     >>> limits[0][0].round(6).tolist(), exact.tolist()
     ([0.025318, 50.163188], [True, False])
     """
+    fractions = [normalise_confidence(level) for level in levels]
+    thirds = [z_value(fraction) / 3.0 for fraction in fractions]
+    tables = [_exact_table(fraction) for fraction in fractions]
+    size = len(counts)
+    limits = [(np.empty(size), np.empty(size)) for _ in fractions]
     exact = counts < EXACT_BELOW
+    buffers = [np.empty(min(size, BLOCK)) for _ in range(5)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        root = np.sqrt(counts)
-        following = counts + 1.0
-        root_following = np.sqrt(following)
-        lower_shift = 1.0 - 1.0 / (9.0 * counts)
-        upper_shift = 1.0 - 1.0 / (9.0 * following)
-        limits: list[tuple[FloatArray, FloatArray]] = []
-        small = np.flatnonzero(exact)
-        small_counts = counts[small]
-        whole = (small_counts == np.floor(small_counts)) & (small_counts >= 0)
-        for level in levels:
-            fraction = normalise_confidence(level)
-            z = z_value(fraction)
-            base = lower_shift - z / (3.0 * root)
-            lower = counts * base * base * base
-            lower[lower < 0] = np.nan
-            base = upper_shift + z / (3.0 * root_following)
-            upper = following * base * base * base
-            if small.size:
-                table_lower, table_upper = _exact_table(fraction)
-                index = small_counts[whole].astype(np.intp)
-                lower[small[whole]] = table_lower[index]
-                upper[small[whole]] = table_upper[index]
-                if not whole.all():
-                    part_lower, part_upper = exact_limits(small_counts[~whole], fraction)
-                    lower[small[~whole]] = part_lower
-                    upper[small[~whole]] = part_upper
-            limits.append((lower, upper))
+        for rows in blocks(size):
+            x = counts[rows]
+            width = len(x)
+            root, following, root_following, lower_shift, upper_shift = (
+                buffer[:width] for buffer in buffers
+            )
+            np.sqrt(x, out=root)
+            np.add(x, 1.0, out=following)
+            np.sqrt(following, out=root_following)
+            # 1 - 1/(9x) and 1 - 1/(9(x+1))
+            np.multiply(x, 9.0, out=lower_shift)
+            np.divide(-1.0, lower_shift, out=lower_shift)
+            lower_shift += 1.0
+            np.multiply(following, 9.0, out=upper_shift)
+            np.divide(-1.0, upper_shift, out=upper_shift)
+            upper_shift += 1.0
+            small = np.flatnonzero(exact[rows])
+            for third, (lower_all, upper_all), table in zip(thirds, limits, tables, strict=True):
+                lower = lower_all[rows]
+                upper = upper_all[rows]
+                # Byar: x (1 - 1/(9x) - z/(3 sqrt x))^3, (x+1) (1 - 1/(9(x+1)) + z/(3 sqrt(x+1)))^3
+                np.divide(third, root, out=lower)
+                np.subtract(lower_shift, lower, out=lower)
+                np.power(lower, 3, out=lower)
+                lower *= x
+                lower[lower < 0] = np.nan
+                np.divide(third, root_following, out=upper)
+                upper += upper_shift
+                np.power(upper, 3, out=upper)
+                upper *= following
+                if small.size:
+                    _fill_exact(x[small], lower, upper, small, table)
+                if scale is not None:
+                    lower *= scale[rows]
+                    upper *= scale[rows]
     return limits, exact
+
+
+def _fill_exact(
+    x: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    where: npt.NDArray[np.intp],
+    table: tuple[FloatArray, FloatArray, float],
+) -> None:
+    """Put exact limits at positions ``where``: looked up for whole counts, else computed."""
+    table_lower, table_upper, fraction = table
+    whole = x == np.floor(x)
+    index = x[whole].astype(np.intp)
+    lower[where[whole]] = table_lower[index]
+    upper[where[whole]] = table_upper[index]
+    if not whole.all():
+        part_lower, part_upper = exact_limits(x[~whole], fraction)
+        lower[where[~whole]] = part_lower
+        upper[where[~whole]] = part_upper

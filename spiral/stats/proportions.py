@@ -23,8 +23,10 @@ import pandas as pd
 
 from spiral.stats.confidence import normalise_confidences, z_value
 from spiral.stats.tables import (
+    BLOCK,
     FloatArray,
     attach,
+    blocks,
     confidence_text,
     constant_labels,
     group_rows,
@@ -62,23 +64,42 @@ def wilson_limits(
 def _wilson(
     numerators: FloatArray, denominators: FloatArray, levels: Sequence[float], multiplier: float
 ) -> list[tuple[FloatArray, FloatArray]]:
-    spread = 4.0 * numerators * (1.0 - numerators / denominators)
-    twice = 2.0 * numerators
-    # at O = 0 and O = n the limits are exactly 0 and 1; rounding alone could move them
-    none = np.flatnonzero(numerators == 0)
-    every = np.flatnonzero(numerators == denominators)
-    limits = []
-    for level in levels:
-        z = z_value(level)
-        z2 = z * z
-        half_width = z * np.sqrt(z2 + spread)
-        scale = multiplier / (2.0 * (denominators + z2))
-        centre = twice + z2
-        lower = (centre - half_width) * scale
-        upper = (centre + half_width) * scale
-        lower[none] = 0.0
-        upper[every] = multiplier
-        limits.append((lower, upper))
+    # worked in blocks of rows so that the intermediate arrays stay small and in cache
+    multipliers = [z_value(level) for level in levels]
+    size = len(numerators)
+    limits = [(np.empty(size), np.empty(size)) for _ in levels]
+    spread, twice, half_width, scale = (np.empty(min(size, BLOCK)) for _ in range(4))
+    for rows in blocks(size):
+        x = numerators[rows]
+        n = denominators[rows]
+        width = len(x)
+        # 4 O (1 - O/n) and 2 O
+        np.divide(x, n, out=spread[:width])
+        np.subtract(1.0, spread[:width], out=spread[:width])
+        spread[:width] *= x
+        spread[:width] *= 4.0
+        np.multiply(x, 2.0, out=twice[:width])
+        # at O = 0 and O = n the limits are exactly 0 and 1; rounding alone could move them
+        none = x == 0
+        every = x == n
+        for z, (lower_all, upper_all) in zip(multipliers, limits, strict=True):
+            z2 = z * z
+            lower = lower_all[rows]
+            upper = upper_all[rows]
+            # z sqrt(z^2 + 4 O (1 - O/n)) and multiplier / (2 (n + z^2))
+            np.add(spread[:width], z2, out=half_width[:width])
+            np.sqrt(half_width[:width], out=half_width[:width])
+            half_width[:width] *= z
+            np.add(n, z2, out=scale[:width])
+            np.divide(multiplier / 2.0, scale[:width], out=scale[:width])
+            np.subtract(twice[:width], half_width[:width], out=lower)
+            lower += z2
+            lower *= scale[:width]
+            np.add(twice[:width], half_width[:width], out=upper)
+            upper += z2
+            upper *= scale[:width]
+            lower[none] = 0.0
+            upper[every] = multiplier
     return limits
 
 

@@ -109,13 +109,14 @@ def rate(
         groups = group_rows(data, group_by)
         x, n = groups.sum(x), groups.sum(n)
         table = groups.keys.assign(**{count: x, population: n})
-    scale = multiplier / n
-    results: dict[str, object] = {"value": x * scale}
-    limits, exact = count_limits(x, levels)
+    value = np.divide(multiplier, n)
+    limits, exact = count_limits(x, levels, scale=value)
+    value *= x
+    results: dict[str, object] = {"value": value}
     for level, (lower, upper) in zip(levels, limits, strict=True):
         lower_name, upper_name = limit_columns(level)
-        results[lower_name] = np.multiply(lower, scale, out=lower)
-        results[upper_name] = np.multiply(upper, scale, out=upper)
+        results[lower_name] = lower
+        results[upper_name] = upper
     results["statistic"] = constant_labels(f"rate per {multiplier_text(multiplier)}", len(x))
     results["confidence"] = constant_labels(confidence_text(levels), len(x))
     results["method"] = method_labels(exact, np.isnan(x))

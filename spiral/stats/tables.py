@@ -9,7 +9,7 @@ a Python loop, and build the output columns every method shares: ``value``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,21 @@ from spiral.stats.confidence import ci_suffix
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
+
+BLOCK = 1 << 16
+"""Rows worked at a time by the element-wise formulas (their temporaries stay in cache)."""
+
+
+def blocks(length: int, size: int = BLOCK) -> Iterator[slice]:
+    """Slices covering ``range(length)`` in blocks of ``size`` rows.
+
+    Examples
+    --------
+    >>> list(blocks(5, size=2))
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    for start in range(0, length, size):
+        yield slice(start, min(start + size, length))
 
 
 class StatisticsInputError(ValueError):
@@ -239,8 +254,11 @@ def constant_labels(text: str, length: int) -> pd.Categorical:
     return coded_labels(np.zeros(length, dtype=np.int8), [text])
 
 
-def attach(frame: pd.DataFrame, results: dict[str, object]) -> pd.DataFrame:
+def attach(frame: pd.DataFrame, results: dict[str, Any]) -> pd.DataFrame:
     """Return ``frame`` with result columns appended (replacing any of the same name).
+
+    The result arrays are wrapped, not copied: a method's freshly computed arrays become
+    the output columns as they are, and the input columns are shared copy-on-write.
 
     Examples
     --------
@@ -248,5 +266,5 @@ def attach(frame: pd.DataFrame, results: dict[str, object]) -> pd.DataFrame:
     ['a', 'value']
     """
     kept = frame.drop(columns=[name for name in results if name in frame.columns])
-    added = pd.DataFrame(results, index=frame.index)
+    added = pd.DataFrame(results, index=frame.index, copy=False)
     return pd.concat([kept, added], axis=1)

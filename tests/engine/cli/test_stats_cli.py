@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from numpy.testing import assert_allclose
 
 from spiral.cli import main
+from spiral.cli import stats as stats_cli
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "phe"
 
@@ -247,3 +248,56 @@ def test_a_dsr_group_that_does_not_fit_the_standard_population_is_explained(
     outcome = runner.invoke(main, args)
     assert outcome.exit_code == 1
     assert "each group must have 19 rows" in outcome.output
+
+
+def test_parquet_is_worked_in_batches_with_the_same_answers(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_cli, "BATCH", 3)
+    expected = pd.read_csv(REFERENCE / "rate_byars_exact.csv")
+    expected = expected[expected["multiplier"] == 100_000].reset_index(drop=True)
+    source = tmp_path / "rates.parquet"
+    expected[["Area", "Numerator", "Denominator"]].to_parquet(source)
+    target = tmp_path / "out.parquet"
+    args = ["stats", "rate", str(source), "--count", "Numerator", "--population", "Denominator",
+            "--confidence", "95", "99.8", "-o", str(target)]  # fmt: skip
+    outcome = runner.invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+    result = pd.read_parquet(target)
+    assert result["Area"].tolist() == expected["Area"].tolist()
+    assert_allclose(result["value"], expected["value"], rtol=1e-9, equal_nan=True)
+    assert_allclose(result["lower_ci_99_8"], expected["lower99_8cl"], rtol=1e-9, equal_nan=True)
+    methods = [None if pd.isna(item) else item for item in result["method"]]
+    assert methods == [None if pd.isna(item) else item for item in expected["method"]]
+
+
+def test_an_error_in_a_later_batch_names_the_row_of_the_file_and_leaves_no_output(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_cli, "BATCH", 2)
+    source = tmp_path / "data.parquet"
+    pd.DataFrame({"x": [1, 2, 3, 4, 5], "n": [10, 10, 10, 10, -10]}).to_parquet(source)
+    target = tmp_path / "out.parquet"
+    args = ["stats", "proportion", str(source), "--numerator", "x", "--denominator", "n",
+            "-o", str(target)]  # fmt: skip
+    outcome = runner.invoke(main, args)
+    assert outcome.exit_code == 1
+    assert outcome.output.strip() == (
+        "Error: data.parquet: column 'n', row 5: denominators must be greater than zero"
+    )
+    assert not target.exists()
+
+
+def test_big_tables_show_progress_on_a_terminal(
+    runner: CliRunner, proportions: tuple[Path, pd.DataFrame], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    path, expected = proportions
+    monkeypatch.setattr(stats_cli, "BIG_TABLE", 1)
+    monkeypatch.setattr(stats_cli.sys.stderr, "isatty", lambda: True, raising=False)
+    target = tmp_path / "out.csv"
+    args = ["stats", "proportion", str(path), "--numerator", "Numerator",
+            "--denominator", "Denominator", "--multiplier", "100", "-o", str(target)]  # fmt: skip
+    outcome = runner.invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+    assert pd.read_csv(target)["value"].tolist()[:8] == expected["value"].tolist()[:8]
