@@ -89,6 +89,11 @@ def _weights(
         reject(np.isnan(weights), standard, "standard population weights must be given")
         return weights
     if isinstance(standard, str):
+        if standard not in STANDARD_POPULATIONS:
+            known = " or ".join(STANDARD_POPULATIONS)
+            raise StatisticsInputError(
+                f"standard population {standard!r} is neither a column of the table nor {known}"
+            )
         vector = _standard_table(standard)["population"].to_numpy(dtype=np.float64)
     else:
         vector = np.asarray(standard, dtype=np.float64)

@@ -128,7 +128,7 @@ def test_a_zero_population_is_an_error_naming_the_row() -> None:
 
 def test_an_unknown_standard_population_is_an_error() -> None:
     data = pd.DataFrame({"x": [10], "n": [100]})
-    with pytest.raises(ValueError, match="unknown standard population 'esp2000'"):
+    with pytest.raises(StatisticsInputError, match="'esp2000' is neither a column of the table"):
         dsr(data, "x", "n", standard="esp2000")
 
 
