@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from spiral.stats.confidence import normalise_confidences
 from spiral.stats.tables import (
@@ -69,6 +68,8 @@ def mean(
       area  value_count  value  lower_ci_95  upper_ci_95
     0    A            4   45.0       24.457       65.543
     """
+    from scipy.special import stdtrit  # imported here to keep other methods quick to load
+
     levels = normalise_confidences(confidence)
     x = numbers(data, values)
     groups = group_rows(data, group_by)

@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
-from scipy.special import gammaincinv
 
 from spiral.stats.confidence import normalise_confidence, z_value
 from spiral.stats.tables import BLOCK, FloatArray, blocks
@@ -35,11 +34,10 @@ def byars_lower(counts: FloatArray, level: float) -> FloatArray:
 
     Examples
     --------
-    Reference ``byars_lower(65, 0.95)`` in PHEindicatormethods is 50.163187710459454
-    (the two agree to 15 significant digits):
+    Reference ``byars_lower(65, 0.95)`` in PHEindicatormethods is 50.163187710459454:
 
-    >>> float(byars_lower(np.array([65.0]), 95)[0])
-    50.16318771045944
+    >>> round(float(byars_lower(np.array([65.0]), 95)[0]), 10)
+    50.1631877105
     """
     z = z_value(level)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -56,8 +54,8 @@ def byars_upper(counts: FloatArray, level: float) -> FloatArray:
     --------
     Reference ``byars_upper(65, 0.95)`` in PHEindicatormethods is 82.84913854593984:
 
-    >>> float(byars_upper(np.array([65.0]), 95)[0])
-    82.84913854593984
+    >>> round(float(byars_upper(np.array([65.0]), 95)[0]), 10)
+    82.8491385459
     """
     z = z_value(level)
     following = counts + 1.0
@@ -79,6 +77,8 @@ def exact_limits(counts: FloatArray, level: float) -> tuple[FloatArray, FloatArr
     # half the chi-square quantile on 2k degrees of freedom is the inverse regularised
     # incomplete gamma function of k (scipy.stats.chi2.ppf computes it so), imported
     # from scipy.special to keep the command line quick to start
+    from scipy.special import gammaincinv  # imported here: only small counts need it
+
     with np.errstate(invalid="ignore"):
         lower = np.asarray(gammaincinv(counts, alpha / 2), dtype=np.float64)
         upper = np.asarray(gammaincinv(counts + 1, 1 - alpha / 2), dtype=np.float64)
