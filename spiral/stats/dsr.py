@@ -205,12 +205,12 @@ def dsr(
     total_count = groups.sum(events)
     total_pop = groups.sum(np.where(band_rows, n, 0.0))
     total_weight = groups.sum(np.where(band_rows, w, 0.0))
-    rate = groups.sum(events * share) / total_weight
-    variance = groups.sum(spread * share * share) / (total_weight * total_weight)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = groups.sum(events * share) / total_weight
+        variance = groups.sum(spread * share * share) / (total_weight * total_weight)
+        spread_per_event = np.sqrt(variance / total_count)
     too_few = total_count < MINIMUM_COUNT
     rate[too_few] = np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spread_per_event = np.sqrt(variance / total_count)
     results: dict[str, object] = {
         "total_count": total_count,
         "total_pop": total_pop,

@@ -111,7 +111,8 @@ def _standardise(
         obs = groups.sum_present(x)
     else:
         obs = _observed(groups, group_by, observed_totals, observed or count)
-    reference_rate = groups.sum_present(big_x) / groups.sum_present(big_n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reference_rate = groups.sum_present(big_x) / groups.sum_present(big_n)
     return groups, obs, expected, reference_rate
 
 
@@ -203,7 +204,9 @@ def isr_ratio(
         observed_totals=observed_totals,
         observed=observed,
     )
-    scale = refvalue / expected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # no ratio when nothing is expected
+        scale = np.where(expected > 0, refvalue / expected, np.nan)
     results: dict[str, object] = {"observed": obs, "expected": expected, "value": obs * scale}
     statistic = f"indirectly standardised ratio x {multiplier_text(refvalue)}"
     return _finish(
@@ -262,7 +265,8 @@ def isr_rate(
         observed=observed,
     )
     ref_rate = reference_rate * multiplier
-    scale = ref_rate / expected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(expected > 0, ref_rate / expected, np.nan)
     results: dict[str, object] = {
         "observed": obs,
         "expected": expected,

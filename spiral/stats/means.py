@@ -75,7 +75,8 @@ def mean(
     groups = group_rows(data, group_by)
     count = groups.size()
     total = groups.sum(x)
-    average = total / count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average = total / count
     deviation = x - average[groups.codes]
     with np.errstate(divide="ignore", invalid="ignore"):
         stdev = np.sqrt(groups.sum(deviation * deviation) / (count - 1))

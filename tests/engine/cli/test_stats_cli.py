@@ -301,3 +301,45 @@ def test_big_tables_show_progress_on_a_terminal(
     outcome = runner.invoke(main, args)
     assert outcome.exit_code == 0, outcome.output
     assert pd.read_csv(target)["value"].tolist()[:8] == expected["value"].tolist()[:8]
+
+
+def test_dsr_for_non_independent_events(runner: CliRunner, tmp_path: Path) -> None:
+    wide = pd.read_csv(REFERENCE / "dsr_input_nonindependent_wide.csv")
+    long = wide.melt(
+        id_vars=["area", "ageband", "pop", "esp2013"], value_vars=["f1", "f2", "f3", "f4"],
+        var_name="frequency", value_name="people",
+    ).assign(events_each=lambda t: t["frequency"].str[1].astype(int))  # fmt: skip
+    long = long.sort_values(["area", "ageband", "events_each"], kind="stable")
+    path = tmp_path / "long.csv"
+    long.to_csv(path, index=False)
+    expected = pd.read_csv(REFERENCE / "dsr_expected.csv").iloc[8:12].reset_index(drop=True)
+    args = ["stats", "dsr", str(path), "--count", "people", "--population", "pop",
+            "--standard", "esp2013", "--group-by", "area", "--eventfreq", "events_each",
+            "--ageband", "ageband", "--confidence", "95", "99.8"]  # fmt: skip
+    outcome = runner.invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+    result = pd.read_csv(io.StringIO(outcome.stdout))
+    assert_allclose(result["value"], expected["value"], rtol=0, atol=5e-9, equal_nan=True)
+    assert_allclose(result["lower_ci_95"], expected["lower95_0cl"], atol=5e-9, equal_nan=True)
+    assert result["method"].tolist() == expected["method"].tolist()
+
+
+def test_a_table_with_no_rows_gives_the_result_columns_and_no_rows(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "area,x,n\n")
+    outcome = runner.invoke(
+        main, ["stats", "proportion", path, "--numerator", "x", "--denominator", "n"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    result = pd.read_csv(io.StringIO(outcome.stdout))
+    assert len(result) == 0
+    assert "upper_ci_95" in result.columns
+
+
+def test_every_stats_command_is_documented() -> None:
+    documentation = (Path(__file__).resolve().parents[3] / "docs" / "statistics.md").read_text()
+    for name in stats_cli.group.commands:
+        assert f"spiral stats {name}" in documentation
+        outcome = CliRunner().invoke(main, ["stats", name, "--help"])
+        assert outcome.exit_code == 0

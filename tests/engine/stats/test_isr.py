@@ -138,3 +138,11 @@ def test_a_group_missing_from_the_observed_totals_gets_no_ratio() -> None:
     assert result["value"].iloc[0] == 4.0  # 20 observed / (10 x 50 / 100) expected
     assert np.isnan(result["value"].iloc[1])
     assert pd.isna(result["method"].iloc[1])
+
+
+def test_a_group_expecting_nothing_gets_no_ratio() -> None:
+    data = pd.DataFrame({"x": [0, 0], "n": [0, 0], "X": [50, 50], "N": [100, 100]})
+    result = isr_ratio(data, "x", "n", "X", "N")
+    assert result["expected"].iloc[0] == 0
+    assert np.isnan(result["value"].iloc[0])
+    assert np.isnan(result["upper_ci_95"].iloc[0])
