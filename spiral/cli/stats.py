@@ -412,8 +412,8 @@ def rate(
     default="esp2013",
     show_default=True,
     metavar="NAME|COL",
-    help="esp2013 or esp1976 (matched by position: one row per band, youngest first, in "
-    "every group), or a column of standard-population weights.",
+    help="esp2013 or esp1976 (matched by position to the bands of every group, youngest "
+    "first), or a column of standard-population weights.",
 )
 @click.option(
     "--multiplier", type=float, default=100_000.0, show_default=True, help="Rate per this many."

@@ -36,6 +36,8 @@ from spiral.stats.confidence import normalise_confidences
 from spiral.stats.poisson import byars_lower, byars_upper
 from spiral.stats.tables import (
     FloatArray,
+    Groups,
+    IntArray,
     StatisticsInputError,
     attach,
     coded_labels,
@@ -80,8 +82,28 @@ def standard_population(name: str = "esp2013") -> pd.DataFrame:
     return _standard_table(name).copy()
 
 
+def _band_positions(groups: Groups, bands: IntArray) -> tuple[IntArray, npt.NDArray[np.int64]]:
+    """Each row's band number within its group (0, 1, ... in order of appearance).
+
+    ``bands`` numbers the (group, band) pairs of the rows in order of first appearance.
+    Returns the band number of every row and the number of bands in each group.
+    """
+    count = int(bands.max()) + 1 if len(bands) else 0
+    band_group = np.zeros(count, dtype=np.intp)
+    band_group[bands] = groups.codes
+    per_group = np.bincount(band_group, minlength=groups.count)
+    order = np.argsort(band_group, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(per_group)[:-1]))
+    position = np.empty(count, dtype=np.intp)
+    position[order] = np.arange(count) - starts[band_group[order]]
+    return position[bands], per_group
+
+
 def _weights(
-    data: pd.DataFrame, standard: str | Sequence[float] | npt.ArrayLike, codes: np.ndarray
+    data: pd.DataFrame,
+    standard: str | Sequence[float] | npt.ArrayLike,
+    groups: Groups,
+    bands: IntArray,
 ) -> FloatArray:
     """Standard-population weight of every row: a column, or a vector matched by position."""
     if isinstance(standard, str) and standard in data.columns:
@@ -97,15 +119,13 @@ def _weights(
         vector = _standard_table(standard)["population"].to_numpy(dtype=np.float64)
     else:
         vector = np.asarray(standard, dtype=np.float64)
-    sizes = np.bincount(codes)
-    if (sizes != len(vector)).any():
+    position, per_group = _band_positions(groups, bands)
+    wrong = per_group != len(vector)
+    if wrong.any():
         raise StatisticsInputError(
-            f"each group must have {len(vector)} rows, one per band of the standard "
-            f"population, in its order (a group has {int(sizes[sizes != len(vector)][0])})"
+            f"each group must have {len(vector)} bands, one per band of the standard "
+            f"population, in its order (a group has {int(per_group[wrong][0])})"
         )
-    order = np.argsort(codes, kind="stable")
-    position = np.empty(len(codes), dtype=np.intp)
-    position[order] = np.tile(np.arange(len(vector)), len(sizes))
     matched: FloatArray = vector[position]
     return matched
 
@@ -136,8 +156,9 @@ def dsr(
         Column of band populations; every one must be above zero.
     standard : str or array-like, default "esp2013"
         A column of ``data`` holding each row's standard-population weight; or ``"esp2013"``
-        / ``"esp1976"`` (shipped) or a sequence of weights, matched by position to the rows
-        of each group (every group then needs exactly one row per band, in order).
+        / ``"esp1976"`` (shipped) or a sequence of weights, matched by position to the bands
+        of each group in order of appearance (every group then needs exactly one row per
+        band, or with ``eventfreq`` one band value per band of the standard).
     group_by : sequence of str, optional
         Columns identifying each rate (e.g. area); without them the table is one group.
     multiplier : float, default 100000
@@ -184,12 +205,11 @@ def dsr(
     reject(np.isnan(n), population, "populations must be given")
     reject(n <= 0, population, "populations must be greater than zero")
     groups = group_rows(data, group_by)
-    w = _weights(data, standard, groups.codes)
     x = np.where(np.isnan(x), 0.0, x)
-    share = w / n
     if eventfreq is None:
         events = x
         spread = x
+        bands: IntArray = np.arange(len(x), dtype=np.intp)
         band_rows: npt.NDArray[np.bool_] = np.ones(len(x), dtype=bool)
         method = INDEPENDENT
     else:
@@ -200,8 +220,11 @@ def dsr(
         spread = events * frequency
         if ageband is None:
             raise StatisticsInputError("non-independent events need the age band column")
+        bands = group_rows(data, [*group_by, ageband]).codes
         band_rows = ~data.duplicated(subset=[*group_by, ageband]).to_numpy()
         method = NON_INDEPENDENT
+    w = _weights(data, standard, groups, bands)
+    share = w / n
     total_count = groups.sum(events)
     total_pop = groups.sum(np.where(band_rows, n, 0.0))
     total_weight = groups.sum(np.where(band_rows, w, 0.0))

@@ -247,7 +247,7 @@ def test_a_dsr_group_that_does_not_fit_the_standard_population_is_explained(
     args = ["stats", "dsr", path, "--count", "x", "--population", "n", "--group-by", "area"]
     outcome = runner.invoke(main, args)
     assert outcome.exit_code == 1
-    assert "each group must have 19 rows" in outcome.output
+    assert "each group must have 19 bands" in outcome.output
 
 
 def test_parquet_is_worked_in_batches_with_the_same_answers(

@@ -116,7 +116,7 @@ def test_the_shipped_esp1976_matches_the_reference_weights(
 
 def test_a_group_with_the_wrong_number_of_bands_is_an_error() -> None:
     data = pd.DataFrame({"area": ["A"] * 3, "x": [10, 20, 30], "n": [100, 100, 100]})
-    with pytest.raises(StatisticsInputError, match="each group must have 19 rows"):
+    with pytest.raises(StatisticsInputError, match="each group must have 19 bands"):
         dsr(data, "x", "n", group_by=["area"])
 
 
@@ -137,3 +137,22 @@ def test_a_total_below_ten_gives_no_rate() -> None:
     result = dsr(data, "x", "n", standard="w")
     assert np.isnan(result["value"].iloc[0])
     assert result["statistic"].iloc[0] == "dsr NA for total count < 10"
+
+
+def test_non_independent_events_can_use_a_shipped_standard_by_band_position(
+    phe: Callable[[str], pd.DataFrame],
+) -> None:
+    wide = phe("dsr_input_nonindependent_wide.csv")
+    long = wide.melt(
+        id_vars=["area", "ageband", "pop"], value_vars=["f1", "f2", "f3", "f4"],
+        var_name="frequency", value_name="people",
+    )  # fmt: skip
+    long["eventfreq"] = long["frequency"].str[1].astype(int)
+    # rows in frequency order: each band's rows are apart, and its first one sets its place
+    long = long.sort_values(["eventfreq", "area"], kind="stable")
+    expected = phe("dsr_expected.csv").iloc[8:12].reset_index(drop=True)
+    result = dsr(
+        long, "people", "pop", standard="esp2013", group_by=["area"], confidence=[95, 99.8],
+        eventfreq="eventfreq", ageband="ageband",
+    )  # fmt: skip
+    check(result, expected, BOTH, rtol=0, atol=ROUNDED)
