@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,3 +29,28 @@ def test_every_management_command_is_documented() -> None:
     documented = (ROOT / "docs" / "cli.md").read_text()
     missing = [name for name in commands if f"`{name}`" not in documented]
     assert not missing, f"undocumented management commands: {missing}"
+
+
+def _command_paths(command: click.Command, prefix: str) -> list[str]:
+    paths = [prefix]
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            paths += _command_paths(sub, f"{prefix} {name}")
+    return paths
+
+
+def test_every_command_line_command_is_documented_and_has_help() -> None:
+    from click.testing import CliRunner
+
+    from spiral.cli import main
+
+    documented = "\n".join(path.read_text() for path in (ROOT / "docs").glob("*.md"))
+    paths = _command_paths(main, "spiral")
+    assert len(paths) > 10
+    missing = [
+        path for path in paths[1:] if f"`{path}" not in documented and f"{path} " not in documented
+    ]
+    assert not missing, f"undocumented commands: {missing}"
+    for path in paths:
+        outcome = CliRunner().invoke(main, [*path.split()[1:], "--help"])
+        assert outcome.exit_code == 0, path

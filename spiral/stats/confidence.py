@@ -8,8 +8,7 @@ official methods report the 95% and 99.8% levels, whose two-sided normal multipl
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from scipy.stats import norm
+from statistics import NormalDist
 
 
 def normalise_confidence(level: float) -> float:
@@ -70,7 +69,8 @@ def z_value(level: float) -> float:
     3.090232
     """
     fraction = normalise_confidence(level)
-    return float(norm.ppf(1 - (1 - fraction) / 2))
+    # NormalDist.inv_cdf is Wichura's algorithm AS241, the one R's qnorm uses
+    return NormalDist().inv_cdf(1 - (1 - fraction) / 2)
 
 
 def ci_suffix(level: float) -> str:
