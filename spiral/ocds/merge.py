@@ -23,6 +23,8 @@ from functools import cache
 from operator import itemgetter
 from typing import Any, Final
 
+import orjson
+
 from spiral.ocds.schema import load_schema
 
 #: A merge rule: the field is dropped from merged releases.
@@ -308,6 +310,12 @@ def _strip_nulls(value: Any) -> Any:
     return value
 
 
+def _copy(releases: list[Release]) -> list[Release]:
+    """A deep copy: ocdsmerge may append to lists of the releases it is given."""
+    copied: list[Release] = orjson.loads(orjson.dumps(releases))
+    return copied
+
+
 def _reference_merger(tag: str) -> Any:
     import ocdsmerge
 
@@ -355,7 +363,7 @@ def compile_release(releases: Iterable[Release], tag: str = "1__1__5") -> dict[s
     except _Conflict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result: dict[str, Any] = _reference_merger(tag).create_compiled_release(ordered)
+            result: dict[str, Any] = _reference_merger(tag).create_compiled_release(_copy(ordered))
         return result
     compiled["id"] = f"{ocid}-{date}"
     compiled["date"] = date
@@ -369,10 +377,11 @@ def compile_release(releases: Iterable[Release], tag: str = "1__1__5") -> dict[s
 class _Versioner:
     """One versioned release in the making."""
 
-    __slots__ = ("meta",)
+    __slots__ = ("added", "meta")
 
     def __init__(self) -> None:
         self.meta: tuple[Any, Any, Any] = (None, None, None)
+        self.added: dict[int, bool] = {}  # histories given an entry by the current release
 
     def merge_object(
         self, base: dict[str, Any], new: Mapping[str, Any], rules: RuleTree, *, skip_id: bool
@@ -430,23 +439,20 @@ class _Versioner:
     def set_leaf(self, base: dict[str, Any], key: str, value: Any) -> None:
         current = base.get(key)
         if current is None:
-            release_id, date, tag = self.meta
-            base[key] = _Versions(
-                [{"releaseID": release_id, "releaseDate": date, "releaseTag": tag, "value": value}]
-            )
-        elif type(current) is _Versions:
-            if value != current[-1]["value"]:
-                release_id, date, tag = self.meta
-                current.append(
-                    {
-                        "releaseID": release_id,
-                        "releaseDate": date,
-                        "releaseTag": tag,
-                        "value": value,
-                    }
-                )
-        else:
+            current = base[key] = _Versions()
+        elif type(current) is not _Versions:
             raise _Conflict
+        elif self.added.get(id(current)):
+            # A second value for the same field in the same release (two array items with the
+            # same id): within a release the later value wins, as if the first never was.
+            current.pop()
+            self.added[id(current)] = False
+        if not current or value != current[-1]["value"]:
+            release_id, date, tag = self.meta
+            current.append(
+                {"releaseID": release_id, "releaseDate": date, "releaseTag": tag, "value": value}
+            )
+            self.added[id(current)] = True
 
     def merge_items(self, items: _Items, new: list[dict[str, Any]], rules: RuleTree) -> None:
         index: dict[str, dict[str, Any]] = {str(item["id"]): item for item in items if "id" in item}
@@ -496,11 +502,14 @@ def versioned_release(releases: Iterable[Release], tag: str = "1__1__5") -> dict
         for release in ordered:
             result["ocid"] = release.get("ocid")
             versioner.meta = (release.get("id"), release.get("date"), release.get("tag"))
+            versioner.added = {}
             body = {k: v for k, v in release.items() if k not in ("tag", "ocid")}
             versioner.merge_object(result, body, tree, skip_id=False)
     except _Conflict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reference: dict[str, Any] = _reference_merger(tag).create_versioned_release(ordered)
+            reference: dict[str, Any] = _reference_merger(tag).create_versioned_release(
+                _copy(ordered)
+            )
         return reference
     return result

@@ -216,25 +216,36 @@ class OCDSReader:
 
     def _lines(self, handle: IO[bytes], name: str) -> Iterator[tuple[Any, str]]:
         loads = orjson.loads
+        incomplete = ""  # a line that stops early: the file is truncated if it is the last one
         for number, line in enumerate(handle, 1):
             try:
                 value = loads(line)
             except orjson.JSONDecodeError as error:
                 if not line.strip():
                     continue
+                self._flush_incomplete(incomplete)
                 where, truncated = _json_error_where(f"{name}, line {number}", line, error)
                 where = where.replace(", line 1, column", ", column")
-                if truncated and not line.endswith(b"\n"):
-                    self.report.add(TRUNCATED, where, "the file ends in the middle of this line")
+                if truncated:
+                    incomplete = where
                 else:
+                    incomplete = ""
                     self.report.add(INVALID_JSON, where, f"this line is not valid JSON ({error})")
                 continue
+            self._flush_incomplete(incomplete)
+            incomplete = ""
             where = f"{name}, line {number}"
             if isinstance(value, list):
                 for index, member in enumerate(value):
                     yield member, f"{where}, item {index}"
             else:
                 yield value, where
+        if incomplete:
+            self.report.add(TRUNCATED, incomplete, "the file ends in the middle of this line")
+
+    def _flush_incomplete(self, where: str) -> None:
+        if where:
+            self.report.add(INVALID_JSON, where, "this line stops before its JSON is complete")
 
     def _document(self, handle: IO[bytes], name: str, size: int) -> Iterator[tuple[Any, str]]:
         if size <= self.whole_file_limit:
@@ -333,9 +344,10 @@ class OCDSReader:
         """
         for path in paths:
             for item, where in self.items(path):
-                yield from self._releases_of(item, where)
+                yield from self.releases_in(item, where)
 
-    def _releases_of(self, item: Any, where: str) -> Iterator[Entry]:
+    def releases_in(self, item: Any, where: str) -> Iterator[Entry]:
+        """Yield the releases in one JSON value read from a file (a package, record or release)."""
         kind = kind_of(item)
         if kind is None:
             self.report.add(NOT_OCDS, where, "this is neither a release, a record nor a package")

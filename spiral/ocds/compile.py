@@ -1,0 +1,285 @@
+"""Compile releases into records: a compiled release (and a versioned release) per ``ocid``.
+
+Releases are grouped by ``ocid``; each group is merged by the OCDS merge rules of its version
+(:mod:`spiral.ocds.merge`): OCDS 1.1 data by the 1.1.5 release schema, data without a ``version``
+(OCDS 1.0) by the 1.0.3 schema. Records come out in ``ocid`` order, as ``ocdskit compile`` gives
+them, and a record package has the fields, in the order, that ``ocdskit compile --package`` writes.
+
+Every release of the input is held in memory until the groups are complete (the releases of one
+``ocid`` may be anywhere in the input); the output is written one record at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from spiral.ocds.merge import compile_release, versioned_release
+from spiral.ocds.problems import MERGE_FAILED, ProblemReport
+from spiral.ocds.reader import COMPILED_RELEASE, RECORD, Entry, OCDSReader
+from spiral.ocds.schema import tag_for_version
+
+#: Called as ``progress(stage, done, total)``; ``total`` is 0 while it is not known.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Record:
+    """The releases of one contracting process and what they compile to."""
+
+    ocid: str
+    releases: list[dict[str, Any]]
+    compiled_release: dict[str, Any] | None = None
+    versioned_release: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as OCDS writes it (``ocid``, ``releases``, ``compiledRelease``...)."""
+        out: dict[str, Any] = {"ocid": self.ocid, "releases": self.releases}
+        if self.compiled_release is not None:
+            out["compiledRelease"] = self.compiled_release
+        if self.versioned_release is not None:
+            out["versionedRelease"] = self.versioned_release
+        return out
+
+
+def group_by_ocid(entries: Iterable[Entry]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Group releases by ``ocid``, keeping their input order and the version of the first.
+
+    Examples
+    --------
+    >>> from spiral.ocds.reader import Entry
+    >>> entries = [Entry({"ocid": "b", "id": "1"}, "1.1", "", ""),
+    ...            Entry({"ocid": "a", "id": "2"}, "1.1", "", ""),
+    ...            Entry({"ocid": "b", "id": "3"}, "1.1", "", "")]
+    >>> {ocid: [r["id"] for r in rs] for ocid, (_, rs) in group_by_ocid(entries).items()}
+    {'b': ['1', '3'], 'a': ['2']}
+    """
+    groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    for release, version, _uri, _where in entries:
+        group = groups.get(release["ocid"])
+        if group is None:
+            groups[release["ocid"]] = (version, [release])
+        else:
+            group[1].append(release)
+    return groups
+
+
+def compile_records(
+    entries: Iterable[Entry],
+    *,
+    compiled: bool = True,
+    versioned: bool = False,
+    report: ProblemReport | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Record]:
+    """Compile releases into records, one per ``ocid``, in ``ocid`` order.
+
+    Parameters
+    ----------
+    entries : iterable of Entry
+        Releases as :meth:`spiral.ocds.reader.OCDSReader.releases` yields them.
+    compiled, versioned : bool
+        Which merged releases to make for each record.
+    report : ProblemReport, optional
+        Where a process whose releases cannot be merged at all is reported (it is left out).
+    progress : callable, optional
+        Told ``("compile", done, total)`` as records are made.
+
+    Examples
+    --------
+    >>> from spiral.ocds.reader import Entry
+    >>> releases = [{"ocid": "ocds-1", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"],
+    ...              "parties": [{"id": "GB-1", "name": "A Council", "roles": ["buyer"]}]},
+    ...             {"ocid": "ocds-1", "id": "2", "date": "2024-02-01T00:00:00Z", "tag": ["award"],
+    ...              "parties": [{"id": "GB-2", "name": "A Supplier", "roles": ["supplier"]}]}]
+    >>> [record] = compile_records(Entry(r, "1.1", "", "") for r in releases)
+    >>> [party["name"] for party in record.compiled_release["parties"]]
+    ['A Council', 'A Supplier']
+    """
+    groups = group_by_ocid(entries)
+    total = len(groups)
+    for done, ocid in enumerate(sorted(groups), 1):
+        version, releases = groups.pop(ocid)
+        tag = tag_for_version(version)
+        record = Record(ocid, releases)
+        try:
+            if compiled:
+                record.compiled_release = compile_release(releases, tag)
+            if versioned:
+                record.versioned_release = versioned_release(releases, tag)
+        except Exception as error:  # any merge failure is reported, not raised
+            if report is None:
+                raise
+            report.add(MERGE_FAILED, ocid, f"the releases of {ocid} could not be merged: {error}")
+            continue
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress("compile", done, total)
+        yield record
+
+
+@dataclass
+class CompileResult:
+    """What a compile run read and wrote, and the problems it met."""
+
+    report: ProblemReport
+    releases: int = 0
+    records: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+def write_compiled(
+    paths: Iterable[str | os.PathLike[str]],
+    out: IO[bytes],
+    *,
+    jsonl: bool = False,
+    versioned: bool = False,
+    uri: str = "",
+    published_date: str = "",
+    version: str | None = None,
+    publisher: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> CompileResult:
+    """Read OCDS files, compile their releases and write the result.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Release packages, releases, records or record packages, in any shape the reader takes.
+    out : binary file
+        Where the output goes.
+    jsonl : bool
+        Write one compiled release per line (with ``versioned``, one versioned release per line)
+        instead of one record package.
+    versioned : bool
+        Without ``jsonl``: also put a versioned release in each record.
+    uri, published_date, version, publisher
+        The record package's metadata. By default, like ``ocdskit compile --package``: empty
+        ``uri`` and ``publishedDate``, the publisher of the last package read; the ``version``
+        is that of the data (ocdskit writes ``"1.1"`` unless told otherwise).
+    progress : callable, optional
+        Told ``(stage, done, total)`` while reading (releases read) and compiling.
+
+    Returns
+    -------
+    CompileResult
+        Counts and the problem report; the valid remainder is always written.
+
+    Examples
+    --------
+    >>> import io, pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = source.write_text('{"uri": "u", "version": "1.1", "publishedDate": "2024-01-01T00:00:00Z",'
+    ...     ' "publisher": {"name": "A Council"}, "releases": [{"ocid": "ocds-1", "id": "1",'
+    ...     ' "date": "2024-01-01T00:00:00Z", "tag": ["tender"], "tender": {"id": "t"}}]}')
+    >>> buffer = io.BytesIO()
+    >>> result = write_compiled([source], buffer, jsonl=True)
+    >>> buffer.getvalue()
+    b'{"tag":["compiled"],"id":"ocds-1-2024-01-01T00:00:00Z","date":"2024-01-01T00:00:00Z","ocid":"ocds-1","tender":{"id":"t"}}\\n'
+    >>> result.records, result.releases
+    (1, 1)
+    """  # noqa: E501
+    reader = OCDSReader(check_fields=False)
+    result = CompileResult(reader.report)
+    entries = _counted(reader.releases(paths), result, progress)
+    records = compile_records(
+        entries,
+        compiled=not (jsonl and versioned),
+        versioned=versioned,
+        report=reader.report,
+        progress=progress,
+    )
+    dumps = orjson.dumps
+    if jsonl:
+        for record in records:
+            merged = record.versioned_release if versioned else record.compiled_release
+            out.write(dumps(merged))
+            out.write(b"\n")
+            result.records += 1
+    else:
+        # Every release is read (so the metadata is complete) before the first record is made.
+        first = next(records, None)
+        metadata = reader.metadata
+        versions = sorted(metadata.versions)
+        head: dict[str, Any] = {
+            "uri": uri,
+            "publisher": publisher or metadata.publisher or {},
+            "publishedDate": published_date,
+        }
+        if metadata.license is not None:
+            head["license"] = metadata.license
+        if metadata.publication_policy is not None:
+            head["publicationPolicy"] = metadata.publication_policy
+        head["version"] = version or (versions[-1] if versions else "1.1")
+        if metadata.extensions:
+            head["extensions"] = list(metadata.extensions)
+        if metadata.uris:
+            head["packages"] = metadata.uris
+        out.write(dumps(head)[:-1])
+        out.write(b',"records":[')
+        if first is not None:
+            out.write(dumps(first.as_dict()))
+            result.records += 1
+            for record in records:
+                out.write(b",")
+                out.write(dumps(record.as_dict()))
+                result.records += 1
+        out.write(b"]}\n")
+    result.kinds = dict(reader.kinds)
+    return result
+
+
+def _counted(
+    entries: Iterator[Entry], result: CompileResult, progress: Progress | None
+) -> Iterator[Entry]:
+    for count, entry in enumerate(entries, 1):
+        result.releases = count
+        if progress is not None and count % 10000 == 0:
+            progress("read", count, 0)
+        yield entry
+
+
+def compiled_releases(
+    paths: Iterable[str | os.PathLike[str]], reader: OCDSReader | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield one compiled release per contracting process, whatever the input holds.
+
+    Compiled releases (one per line, say) pass through as they are; records give their
+    ``compiledRelease`` (or have their releases compiled when they have none); releases and
+    release packages are grouped by ``ocid`` and compiled. This is the input the indicators and
+    red flags take.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "c.jsonl"
+    >>> _ = source.write_text(
+    ...     '{"ocid": "ocds-1", "id": "x", "date": "2024-01-01T00:00:00Z", "tag": ["compiled"]}\\n'
+    ...     '{"ocid": "ocds-2", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n')
+    >>> [(c["ocid"], c["tag"]) for c in compiled_releases([source])]
+    [('ocds-1', ['compiled']), ('ocds-2', ['compiled'])]
+    """
+    reader = reader if reader is not None else OCDSReader()
+    pending: list[Entry] = []
+    for path in paths:
+        for item, where in reader.items(path):
+            if isinstance(item, dict) and item.get("tag") == ["compiled"]:
+                reader.kinds[COMPILED_RELEASE] = reader.kinds.get(COMPILED_RELEASE, 0) + 1
+                yield item
+            elif isinstance(item, dict) and "compiledRelease" in item and "ocid" in item:
+                reader.kinds[RECORD] = reader.kinds.get(RECORD, 0) + 1
+                yield item["compiledRelease"]
+            elif isinstance(item, dict) and isinstance(item.get("records"), list):
+                for record in item["records"]:
+                    if isinstance(record, dict) and isinstance(record.get("compiledRelease"), dict):
+                        yield record["compiledRelease"]
+                    else:
+                        pending.extend(reader.releases_in(record, where))
+            else:
+                pending.extend(reader.releases_in(item, where))
+    for record in compile_records(pending, report=reader.report):
+        if record.compiled_release is not None:
+            yield record.compiled_release
