@@ -224,9 +224,10 @@ class OCDSReader:
                 if not line.strip():
                     continue
                 self._flush_incomplete(incomplete)
-                where, truncated = _json_error_where(f"{name}, line {number}", line, error)
-                where = where.replace(", line 1, column", ", column")
-                if truncated:
+                content = line.rstrip(b"\r\n")
+                column = min(error.pos, len(content)) + 1
+                where = f"{name}, line {number}, column {column}"
+                if error.pos >= len(content.rstrip()):
                     incomplete = where
                 else:
                     incomplete = ""
