@@ -2,9 +2,117 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
 import click
+
+_FILES = click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 
 
 @click.group(name="ocds")
 def group() -> None:
     """Open Contracting Data Standard: validate, compile, indicators, red flags."""
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress display on standard error when it is a terminal; nothing when piped."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = {"read": "Reading releases", "compile": "Compiling records"}.get(
+                    stage, stage
+                )
+                tasks[stage] = int(bar.add_task(label, total=total or None))
+            bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
+
+        yield update
+
+
+@group.command(name="validate")
+@_FILES
+@click.option("--examples", default=10, show_default=True, help="Examples shown per kind of error.")
+def validate(files: tuple[Path, ...], examples: int) -> None:
+    """Validate OCDS files against the OCDS 1.1.5 schema (1.0.3 for data without a version).
+
+    Errors are explained in plain English and grouped by kind, with a count per kind. The exit
+    status is 1 when any file is invalid.
+
+    Example: spiral ocds validate packages/*.json
+    """
+    from spiral.ocds.validation import validate_files
+
+    report = validate_files(files)
+    if not report:
+        click.echo(f"valid: {len(files)} file(s), no errors")
+        return
+    report.examples_per_kind = examples
+    for kind in report.examples:
+        del report.examples[kind][examples:]
+    click.echo(report.text())
+    click.echo(f"invalid: {report.total} error(s) of {len(report.counts)} kind(s)", err=True)
+    sys.exit(1)
+
+
+@group.command(name="compile")
+@_FILES
+@click.option("--jsonl", is_flag=True, help="One compiled release per line, not a record package.")
+@click.option(
+    "--versioned",
+    is_flag=True,
+    help="Add a versioned release to each record; with --jsonl, write versioned releases.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+def compile_(files: tuple[Path, ...], jsonl: bool, versioned: bool, output: Path | None) -> None:
+    """Compile releases into records by the OCDS merge rules.
+
+    Reads release packages, releases (one per line or in an array), records or record packages,
+    groups the releases by ocid and merges them: OCDS 1.1 data by the 1.1.5 rules, data without
+    a version by the 1.0 rules. Writes a record package (each record with its releases and
+    compiled release), or with --jsonl one compiled release per line. Problems in the input are
+    reported on standard error; the rest is compiled.
+
+    Example: spiral ocds compile packages/*.json --jsonl -o compiled.jsonl
+    """
+    from spiral.ocds.compile import write_compiled
+
+    out: IO[bytes]
+    with _progress(enabled=True) as progress:
+        if output is None:
+            out = sys.stdout.buffer
+            result = write_compiled(files, out, jsonl=jsonl, versioned=versioned, progress=progress)
+            out.flush()
+        else:
+            with output.open("wb") as out:
+                result = write_compiled(
+                    files, out, jsonl=jsonl, versioned=versioned, progress=progress
+                )
+    if result.report:
+        click.echo(result.report.text(), err=True)
+    if result.releases == 0:
+        raise click.ClickException("no releases could be read from the input")
+    click.echo(f"compiled {result.releases} release(s) into {result.records} record(s)", err=True)
+
+
+# Further commands of this group live in their own modules, each with a ``register(group)``
+# function that adds its commands. Register them here, below this line:
