@@ -243,8 +243,7 @@ class _Compiler:
     ) -> None:
         current = base.get(key, _MISSING)
         if current is _MISSING:
-            child: dict[str, Any] = {}
-            self.merge_object(child, value, rules)
+            child = self.fresh_object(value, rules)
             if child:
                 base[key] = child
         elif type(current) is dict:
@@ -259,8 +258,7 @@ class _Compiler:
             return
         current = base.get(key, _MISSING)
         if current is _MISSING:
-            items = _Items()
-            self.merge_items(items, value, rules)
+            items = self.fresh_items(value, rules)
             if items:
                 base[key] = items
         elif type(current) is _Items:
@@ -268,6 +266,76 @@ class _Compiler:
                 self.merge_items(current, value, rules)
         else:
             raise _Conflict
+
+    def fresh_object(self, new: Mapping[str, Any], rules: RuleTree) -> dict[str, Any]:
+        """Merge an object into nothing: what ``merge_object`` gives on an empty base, faster."""
+        out: dict[str, Any] = {}
+        get_rule = rules.get
+        for key, value in new.items():
+            rule = get_rule(key)
+            if rule is None:
+                sub = _EMPTY
+            else:
+                kind, sub = rule
+                if kind is OMIT:
+                    continue
+                if kind is WHOLE:
+                    out[key] = self.leaf(value)
+                    continue
+            kind_of_value = type(value)
+            if kind_of_value is dict:
+                if value:
+                    child = self.fresh_object(value, sub)
+                    if child:
+                        out[key] = child
+            elif kind_of_value is list:
+                if value:
+                    listed = self.fresh_list(value, sub)
+                    if listed:
+                        out[key] = listed
+            else:
+                out[key] = value if value is not None else self.leaf(value)
+        return out
+
+    def fresh_list(self, value: list[Any], rules: RuleTree) -> list[Any]:
+        """An array of objects merges item by item; any other array is a value."""
+        if all(type(item) is dict for item in value):
+            return self.fresh_items(value, rules)
+        return value
+
+    def fresh_items(self, new: list[dict[str, Any]], rules: RuleTree) -> _Items:
+        """Merge an array of objects into nothing (items with the same id still merge)."""
+        items = _Items()
+        index: dict[str, dict[str, Any]] = {}
+        for value in new:
+            if "id" not in value:
+                self.idless = True
+                element = self.fresh_object(value, rules)
+                if element:
+                    items.append(element)
+                continue
+            identifier = value["id"]
+            if identifier is None or type(identifier) in (dict, list):
+                raise _Conflict
+            key = str(identifier)
+            found = index.get(key)
+            if found is None:
+                element = {"id": identifier}
+                element.update(self.fresh_object(value, rules))
+                index[key] = element
+                items.append(element)
+            elif type(found["id"]) is not type(identifier):
+                raise _Conflict
+            else:
+                self.merge_object(found, value, rules)
+        return items
+
+    def leaf(self, value: Any) -> Any:
+        """A value as stored: ``null`` becomes the placeholder that keeps its place."""
+        if value is None:
+            self.nulls = True
+            return _NULL
+        return value
 
     def set_leaf(self, base: dict[str, Any], key: str, value: Any) -> None:
         current = base.get(key)
