@@ -65,6 +65,14 @@ class ProblemReport:
         if len(shown) < self.examples_per_kind:
             shown.append(Problem(kind, where, message, path))
 
+    def merge(self, other: ProblemReport) -> None:
+        """Add another report's counts and examples to this one."""
+        for kind, count in other.counts.items():
+            self.counts[kind] = self.counts.get(kind, 0) + count
+            shown = self.examples.setdefault(kind, [])
+            room = self.examples_per_kind - len(shown)
+            shown.extend(other.examples.get(kind, [])[: max(room, 0)])
+
     def __bool__(self) -> bool:
         return bool(self.counts)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,8 +187,12 @@ class OCDSReader:
         *,
         check_fields: bool = True,
         whole_file_limit: int = _WHOLE_FILE_LIMIT,
+        partition: tuple[int, int] | None = None,
     ) -> None:
         self.report = report if report is not None else ProblemReport()
+        self._report = self.report
+        self._sink = ProblemReport(examples_per_kind=0)
+        self.partition = partition
         self.check_fields = check_fields
         self.whole_file_limit = whole_file_limit
         self.metadata = PackageMetadata()
@@ -216,8 +221,19 @@ class OCDSReader:
 
     def _lines(self, handle: IO[bytes], name: str) -> Iterator[tuple[Any, str]]:
         loads = orjson.loads
+        partition = self.partition
         incomplete = ""  # a line that stops early: the file is truncated if it is the last one
         for number, line in enumerate(handle, 1):
+            if partition is not None:
+                # Read only the lines this partition owns, and the lines no single one owns
+                # (reporting their problems once, in partition 0).
+                owner = line_owner(line, partition[1])
+                if owner >= 0 and owner != partition[0]:
+                    if line.strip():
+                        self._flush_incomplete(incomplete)
+                        incomplete = ""
+                    continue
+                self.report = self._sink if owner < 0 and partition[0] != 0 else self._report
             try:
                 value = loads(line)
             except orjson.JSONDecodeError as error:
@@ -227,7 +243,7 @@ class OCDSReader:
                 content = line.rstrip(b"\r\n")
                 column = min(error.pos, len(content)) + 1
                 where = f"{name}, line {number}, column {column}"
-                if error.pos >= len(content.rstrip()):
+                if error.pos >= len(content.rstrip()) and self.report is self._report:
                     incomplete = where
                 else:
                     incomplete = ""
@@ -241,12 +257,13 @@ class OCDSReader:
                     yield member, f"{where}, item {index}"
             else:
                 yield value, where
+        self.report = self._report
         if incomplete:
             self.report.add(TRUNCATED, incomplete, "the file ends in the middle of this line")
 
     def _flush_incomplete(self, where: str) -> None:
         if where:
-            self.report.add(INVALID_JSON, where, "this line stops before its JSON is complete")
+            self._report.add(INVALID_JSON, where, "this line stops before its JSON is complete")
 
     def _document(self, handle: IO[bytes], name: str, size: int) -> Iterator[tuple[Any, str]]:
         if size <= self.whole_file_limit:
@@ -419,6 +436,11 @@ class OCDSReader:
         if not isinstance(ocid, str) or not ocid:
             report.add(NO_OCID, where, "the release has no ocid, so it was left out", "ocid")
             return None
+        if self.partition is not None:
+            index, count = self.partition
+            if zlib.crc32(ocid.encode()) % count != index:
+                return None
+            report = self._report  # this partition owns the release: its problems are ours
         date = release.get("date")
         if not isinstance(date, str):
             report.add(
@@ -496,6 +518,31 @@ def _at_paths(release: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> li
                 break
         found.extend(nodes)
     return found
+
+
+_OCID = re.compile(rb'"ocid"\s*:\s*"([^"]*)"')
+
+
+def line_owner(line: bytes, count: int) -> int:
+    """Which of ``count`` partitions owns a line of JSON Lines: ``-1`` when no single one does.
+
+    A line whose ``ocid`` values are all the same belongs to the partition of that ``ocid``
+    (``crc32(ocid) % count``), so that the releases of one process stay together; a line with
+    several ocids, none, or escaped characters in one is read by every partition, each keeping
+    its own releases.
+
+    Examples
+    --------
+    >>> line_owner(b'{"ocid": "ocds-1", "id": "1"}', 2), line_owner(b'{"id": "1"}', 2)
+    (1, -1)
+    """
+    found = set(_OCID.findall(line))
+    if len(found) != 1:
+        return -1
+    ocid = found.pop()
+    if b"\\" in ocid:
+        return -1
+    return zlib.crc32(ocid) % count
 
 
 def _release_version(item: dict[str, Any]) -> str:

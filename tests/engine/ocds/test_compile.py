@@ -212,3 +212,43 @@ def test_the_merge_gives_exactly_what_ocdsmerge_gives(
             versioned_release(copy(), version)
     else:
         assert orjson.dumps(versioned_release(copy(), version)) == expected_versioned
+
+
+def _lines_of_mixed_packages(tmp_path: Path) -> list[Path]:
+    """Release packages of several processes per line, and releases one per line, in two files."""
+    sample = orjson.loads(
+        (REFERENCE / "sample-fictional" / "ocds-213czf-000-00001.json").read_bytes()
+    )
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    lines_a, lines_b = [], []
+    for n in range(12):
+        releases = []
+        for release in sample["releases"]:
+            copied = orjson.loads(orjson.dumps(release))
+            copied["ocid"] = f"ocds-{n % 7}"
+            copied["id"] = f"{release['id']}-{n}"
+            releases.append(copied)
+        if n % 3 == 0:
+            lines_a.append(orjson.dumps({**sample, "releases": releases[:3]}))
+            lines_b.extend(orjson.dumps(r) for r in releases[3:])
+        else:
+            lines_a.append(orjson.dumps({**sample, "releases": releases}))
+    lines_a.append(b'{"ocid": "ocds-9", "id": "x", "date": "2020-01-01T00:00:00Z", oops}')
+    first.write_bytes(b"\n".join(lines_a) + b"\n")
+    second.write_bytes(b"\n".join(lines_b) + b"\n" + lines_b[0][:40])
+    return [first, second]
+
+
+@pytest.mark.parametrize("versioned", [False, True])
+def test_sharing_the_work_among_processes_changes_nothing(tmp_path: Path, versioned: bool) -> None:
+    paths = _lines_of_mixed_packages(tmp_path)
+    outputs, reports = [], []
+    for workers in (1, 2, 3):
+        buffer = io.BytesIO()
+        result = write_compiled(paths, buffer, jsonl=True, versioned=versioned, workers=workers)
+        outputs.append(buffer.getvalue())
+        reports.append((result.records, result.releases, result.report.counts))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert reports[0] == reports[1] == reports[2]
+    assert reports[0][0] == 7
+    assert reports[0][2] == {"invalid JSON": 1, "truncated file": 1}
