@@ -6,12 +6,15 @@ Contracting Partnership's fictional example), then measures in the same run, bes
 ``--repeat``:
 
 1. parse only: reading every line with ``orjson`` (the floor: no compile can be faster);
-2. Spiral: ``spiral.ocds.compile.write_compiled(..., jsonl=True)`` in this process, and the
-   ``spiral ocds compile --jsonl`` command (start-up included);
+2. Spiral: ``spiral.ocds.compile.write_compiled(..., jsonl=True)`` in one process
+   (``workers=1``) and shared among the CPUs, and the ``spiral ocds compile --jsonl`` command
+   (start-up included);
 3. ocdskit: the ``ocdskit compile`` command of the development dependency, given the shipped
    1.1.5 release schema (so nothing is fetched).
 
-It checks that Spiral's output is byte for byte ocdskit's, and prints the figures.
+Each is timed by the wall clock and by the CPU time it used (user + system, child processes
+included): on a busy machine the CPU time is the steadier figure. It checks that every output
+is byte for byte ocdskit's, and prints the figures.
 
 Usage::
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,13 +57,21 @@ def find_generator(given: str | None) -> Path:
     sys.exit("gen_ocds.py not found: give --generator PATH or set SPIRAL_OCDS_GENERATOR")
 
 
-def best(repeat: int, run: Callable[[], object]) -> float:
-    times = []
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def best(repeat: int, run: Callable[[], object]) -> tuple[float, float]:
+    """Best wall-clock seconds and best CPU seconds over ``repeat`` runs."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), _cpu()
         run()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - start_cpu)
+    return min(walls), min(cpus)
 
 
 def main() -> None:
@@ -102,7 +114,13 @@ def main() -> None:
 
         def spiral_engine() -> None:
             with spiral_out.open("wb") as out:
-                write_compiled([data], out, jsonl=True)
+                write_compiled([data], out, jsonl=True, workers=1)
+
+        shared_out = folder / "spiral-shared.jsonl"
+
+        def spiral_shared() -> None:
+            with shared_out.open("wb") as out:
+                write_compiled([data], out, jsonl=True, workers=os.cpu_count())
 
         cli_out = folder / "spiral-cli.jsonl"
 
@@ -126,21 +144,26 @@ def main() -> None:
 
         figures = {
             "parse only (orjson)": best(args.repeat, parse_only),
-            "Spiral compile (engine)": best(args.repeat, spiral_engine),
-            "spiral ocds compile (command)": best(args.repeat, spiral_cli),
-            "ocdskit compile (command)": best(max(1, args.repeat - 1), ocdskit),
+            "Spiral, one process": best(args.repeat, spiral_engine),
+            f"Spiral, {os.cpu_count()} processes": best(args.repeat, spiral_shared),
+            "spiral ocds compile --jsonl": best(args.repeat, spiral_cli),
+            "ocdskit compile": best(max(1, args.repeat - 1), ocdskit),
         }
-        identical = spiral_out.read_bytes() == kit_out.read_bytes() == cli_out.read_bytes()
+        expected = kit_out.read_bytes()
+        identical = all(path.read_bytes() == expected for path in (spiral_out, shared_out, cli_out))
 
     python = platform.python_version()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPU(s), Python {python}")
     print(f"input: {args.processes} processes, {releases} releases, {size / 1e6:.1f} MB")
-    kit = figures["ocdskit compile (command)"]
-    for name, seconds in figures.items():
-        rate = releases / seconds
+    kit_wall, kit_cpu = figures["ocdskit compile"]
+    heads = ("wall s", "releases/s", "× ocdskit", "CPU s", "× ocdskit")
+    print(f"{'':30s} {heads[0]:>8s} {heads[1]:>11s} {heads[2]:>9s} {heads[3]:>8s} {heads[4]:>9s}")
+    for name, (wall, cpu) in figures.items():
         print(
-            f"{name:32s} {seconds:8.3f} s  {rate:10,.0f} releases/s  {kit / seconds:6.1f}x ocdskit"
+            f"{name:30s} {wall:8.3f} {releases / wall:11,.0f} {kit_wall / wall:9.1f}"
+            f" {cpu:8.3f} {kit_cpu / cpu:9.1f}"
         )
+    print(f"load average (1, 5, 15 min): {os.getloadavg()}")
     print(f"outputs identical to ocdskit's: {identical}")
     if not identical:
         sys.exit(1)

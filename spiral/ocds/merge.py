@@ -203,9 +203,11 @@ def _ordered(releases: Iterable[Release]) -> list[Release]:
 class _Compiler:
     """One compiled release in the making."""
 
-    __slots__ = ("idless", "nulls")
+    __slots__ = ("arrays", "idless", "nulls")
 
     def __init__(self) -> None:
+        # The arrays merged item by item, by identity (other lists are values replaced whole).
+        self.arrays: dict[int, list[Any]] = {}
         self.idless = False  # an array item without ``id`` was added: no shortcut by equality
         self.nulls = False  # a field was set to null: strip the placeholders at the end
 
@@ -234,7 +236,9 @@ class _Compiler:
             else:
                 # The common case, inlined: a string, number or boolean replaces what was there.
                 current = base.get(key)
-                if current is not None and (type(current) is dict or type(current) is _Items):
+                if current is not None and (
+                    type(current) is dict or (type(current) is list and id(current) in self.arrays)
+                ):
                     raise _Conflict
                 base[key] = value
 
@@ -261,7 +265,7 @@ class _Compiler:
             items = self.fresh_items(value, rules)
             if items:
                 base[key] = items
-        elif type(current) is _Items:
+        elif type(current) is list and id(current) in self.arrays:
             if self.idless or current != value:
                 self.merge_items(current, value, rules)
         else:
@@ -303,9 +307,10 @@ class _Compiler:
             return self.fresh_items(value, rules)
         return value
 
-    def fresh_items(self, new: list[dict[str, Any]], rules: RuleTree) -> _Items:
+    def fresh_items(self, new: list[dict[str, Any]], rules: RuleTree) -> list[Any]:
         """Merge an array of objects into nothing (items with the same id still merge)."""
-        items = _Items()
+        items: list[Any] = []
+        self.arrays[id(items)] = items
         index: dict[str, dict[str, Any]] = {}
         for value in new:
             if "id" not in value:
@@ -339,14 +344,14 @@ class _Compiler:
 
     def set_leaf(self, base: dict[str, Any], key: str, value: Any) -> None:
         current = base.get(key)
-        if type(current) is dict or type(current) is _Items:
+        if type(current) is dict or (type(current) is list and id(current) in self.arrays):
             raise _Conflict
         if value is None:
             value = _NULL
             self.nulls = True
         base[key] = value
 
-    def merge_items(self, items: _Items, new: list[dict[str, Any]], rules: RuleTree) -> None:
+    def merge_items(self, items: list[Any], new: list[dict[str, Any]], rules: RuleTree) -> None:
         index: dict[str, dict[str, Any]] = {str(item["id"]): item for item in items if "id" in item}
         for value in new:
             if "id" in value:
@@ -373,8 +378,8 @@ class _Compiler:
 def _strip_nulls(value: Any) -> Any:
     if type(value) is dict:
         return {k: _strip_nulls(v) for k, v in value.items() if v is not _NULL}
-    if type(value) is _Items:
-        return _Items(_strip_nulls(v) for v in value)
+    if type(value) is list:
+        return [_strip_nulls(v) for v in value]
     return value
 
 
