@@ -106,21 +106,132 @@ def compile_records(
     total = len(groups)
     for done, ocid in enumerate(sorted(groups), 1):
         version, releases = groups.pop(ocid)
-        tag = tag_for_version(version)
-        record = Record(ocid, releases)
-        try:
-            if compiled:
-                record.compiled_release = compile_release(releases, tag)
-            if versioned:
-                record.versioned_release = versioned_release(releases, tag)
-        except Exception as error:  # any merge failure is reported, not raised
-            if report is None:
-                raise
-            report.add(MERGE_FAILED, ocid, f"the releases of {ocid} could not be merged: {error}")
-            continue
+        record = _record(
+            ocid, version, releases, compiled=compiled, versioned=versioned, report=report
+        )
         if progress is not None and (done % 1000 == 0 or done == total):
             progress("compile", done, total)
-        yield record
+        if record is not None:
+            yield record
+
+
+def _record(
+    ocid: str,
+    version: str,
+    releases: list[dict[str, Any]],
+    *,
+    compiled: bool,
+    versioned: bool,
+    report: ProblemReport | None,
+) -> Record | None:
+    record = Record(ocid, releases)
+    tag = tag_for_version(version)
+    try:
+        if compiled:
+            record.compiled_release = compile_release(releases, tag)
+        if versioned:
+            record.versioned_release = versioned_release(releases, tag)
+    except Exception as error:  # any merge failure is reported, not raised
+        if report is None:
+            raise
+        report.add(MERGE_FAILED, ocid, f"the releases of {ocid} could not be merged: {error}")
+        return None
+    return record
+
+
+def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, int]]:
+    """For JSON Lines files: the (file, line) where each ``ocid`` is written for the last time.
+
+    Found without parsing (see :func:`spiral.ocds.reader.line_ocids`); an ``ocid`` written with
+    escaped characters is not found, and its process is compiled at the end.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_text('{"ocid": "a"}\\n{"ocid": "b"}\\n{"ocid": "a"}\\n')
+    >>> last_lines([source])
+    {'a': (0, 3), 'b': (0, 2)}
+    """
+    from spiral.ocds.reader import line_ocids
+
+    last: dict[str, tuple[int, int]] = {}
+    for index, path in enumerate(paths):
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, 1):
+                for raw in line_ocids(line):
+                    try:
+                        last[raw.decode()] = (index, number)
+                    except UnicodeDecodeError:
+                        continue
+    return last
+
+
+def stream_records(
+    reader: OCDSReader,
+    paths: list[str | os.PathLike[str]],
+    *,
+    compiled: bool = True,
+    versioned: bool = False,
+    progress: Progress | None = None,
+    counter: CompileResult | None = None,
+) -> Iterator[Record]:
+    """Compile the releases of JSON Lines files, each process as soon as its last line is read.
+
+    Records come in the order their processes end, not in ``ocid`` order. Only the releases of
+    processes still open are held, so memory follows the spread of a process in the input, not
+    the size of the input.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_text(
+    ...     '{"ocid": "b", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n'
+    ...     '{"ocid": "a", "id": "2", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n'
+    ...     '{"ocid": "b", "id": "3", "date": "2024-02-01T00:00:00Z", "tag": ["award"]}\\n')
+    >>> [(r.ocid, len(r.releases)) for r in stream_records(OCDSReader(), [source])]
+    [('a', 1), ('b', 2)]
+    """
+    last = last_lines(paths)
+    report = reader.report
+    groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    touched: set[str] = set()
+    position = (-1, -1)
+    entries: Iterator[Entry] = reader.releases(paths)
+    if counter is not None:
+        entries = _counted(entries, counter, progress)
+    for release, version, _uri, _where in entries:
+        if reader.position != position:
+            for ocid in touched:
+                if last.get(ocid) == position:
+                    done_version, releases = groups.pop(ocid)
+                    record = _record(
+                        ocid,
+                        done_version,
+                        releases,
+                        compiled=compiled,
+                        versioned=versioned,
+                        report=report,
+                    )
+                    if record is not None:
+                        yield record
+            touched = set()
+            position = reader.position
+        ocid = release["ocid"]
+        group = groups.get(ocid)
+        if group is None:
+            groups[ocid] = (version, [release])
+        else:
+            group[1].append(release)
+        touched.add(ocid)
+    for ocid in sorted(groups):
+        done_version, releases = groups.pop(ocid)
+        record = _record(
+            ocid, done_version, releases, compiled=compiled, versioned=versioned, report=report
+        )
+        if record is not None:
+            yield record
 
 
 @contextmanager
@@ -233,52 +344,84 @@ def _write_compiled(
 ) -> CompileResult:
     reader = OCDSReader(check_fields=False)
     result = CompileResult(reader.report)
-    entries = _counted(reader.releases(paths), result, progress)
-    records = compile_records(
-        entries,
-        compiled=not (jsonl and versioned),
-        versioned=versioned,
-        report=reader.report,
-        progress=progress,
-    )
+    paths = list(paths)
+    compiled = not (jsonl and versioned)
     dumps = orjson.dumps
+
+    def serialise(record: Record) -> bytes:
+        if jsonl:
+            return dumps(record.versioned_release if versioned else record.compiled_release)
+        return dumps(record.as_dict())
+
+    chunks: Iterator[tuple[str, bytes]]
+    if paths and all(_is_json_lines(path) for path in paths):
+        # Compile each process when its last line is read, keeping only its output.
+        streamed = stream_records(
+            reader,
+            paths,
+            compiled=compiled,
+            versioned=versioned,
+            progress=progress,
+            counter=result,
+        )
+        chunks = iter(sorted((record.ocid, serialise(record)) for record in streamed))
+    else:
+        entries = _counted(reader.releases(paths), result, progress)
+        records = compile_records(
+            entries,
+            compiled=compiled,
+            versioned=versioned,
+            report=reader.report,
+            progress=progress,
+        )
+        chunks = ((record.ocid, serialise(record)) for record in records)
     if jsonl:
-        for record in records:
-            merged = record.versioned_release if versioned else record.compiled_release
-            out.write(dumps(merged))
+        for _ocid, chunk in chunks:
+            out.write(chunk)
             out.write(b"\n")
             result.records += 1
     else:
         # Every release is read (so the metadata is complete) before the first record is made.
-        first = next(records, None)
-        metadata = reader.metadata
-        versions = sorted(metadata.versions)
-        head: dict[str, Any] = {
-            "uri": uri,
-            "publisher": publisher or metadata.publisher or {},
-            "publishedDate": published_date,
-        }
-        if metadata.license is not None:
-            head["license"] = metadata.license
-        if metadata.publication_policy is not None:
-            head["publicationPolicy"] = metadata.publication_policy
-        head["version"] = version or (versions[-1] if versions else "1.1")
-        if metadata.extensions:
-            head["extensions"] = list(metadata.extensions)
-        if metadata.uris:
-            head["packages"] = metadata.uris
-        out.write(dumps(head)[:-1])
+        first = next(chunks, None)
+        out.write(dumps(_package_head(reader, uri, published_date, version, publisher))[:-1])
         out.write(b',"records":[')
         if first is not None:
-            out.write(dumps(first.as_dict()))
+            out.write(first[1])
             result.records += 1
-            for record in records:
+            for _ocid, chunk in chunks:
                 out.write(b",")
-                out.write(dumps(record.as_dict()))
+                out.write(chunk)
                 result.records += 1
         out.write(b"]}\n")
     result.kinds = dict(reader.kinds)
     return result
+
+
+def _package_head(
+    reader: OCDSReader,
+    uri: str,
+    published_date: str,
+    version: str | None,
+    publisher: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The record package's fields before ``records``, in the order ocdskit writes them."""
+    metadata = reader.metadata
+    versions = sorted(metadata.versions)
+    head: dict[str, Any] = {
+        "uri": uri,
+        "publisher": publisher or metadata.publisher or {},
+        "publishedDate": published_date,
+    }
+    if metadata.license is not None:
+        head["license"] = metadata.license
+    if metadata.publication_policy is not None:
+        head["publicationPolicy"] = metadata.publication_policy
+    head["version"] = version or (versions[-1] if versions else "1.1")
+    if metadata.extensions:
+        head["extensions"] = list(metadata.extensions)
+    if metadata.uris:
+        head["packages"] = metadata.uris
+    return head
 
 
 def _counted(
@@ -364,20 +507,19 @@ def _compile_partition(
     gc.disable()
     reader = OCDSReader(check_fields=False, partition=(index, count))
     result = CompileResult(reader.report)
-    ocids: list[str] = []
-    records = compile_records(
-        _counted(reader.releases(paths), result, None),
-        compiled=not versioned,
-        versioned=versioned,
-        report=reader.report,
-    )
     dumps = orjson.dumps
+    streamed = stream_records(
+        reader, paths, compiled=not versioned, versioned=versioned, counter=result
+    )
+    chunks = sorted(
+        (record.ocid, dumps(record.versioned_release if versioned else record.compiled_release))
+        for record in streamed
+    )
     with open(target, "wb") as out:
-        for record in records:
-            out.write(dumps(record.versioned_release if versioned else record.compiled_release))
+        for _ocid, chunk in chunks:
+            out.write(chunk)
             out.write(b"\n")
-            ocids.append(record.ocid)
-    return ocids, reader.report, result.releases, reader.kinds
+    return [ocid for ocid, _ in chunks], reader.report, result.releases, reader.kinds
 
 
 def _write_jsonl_in_parallel(

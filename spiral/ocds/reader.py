@@ -197,6 +197,9 @@ class OCDSReader:
         self.whole_file_limit = whole_file_limit
         self.metadata = PackageMetadata()
         self.kinds: dict[str, int] = {}
+        #: (file number, line number) of the JSON Lines line being read, for streaming callers.
+        self.position: tuple[int, int] = (0, 0)
+        self._file = 0
         self._seen: set[tuple[str, str]] = set()
         self._currencies = codelist("currency.csv")
 
@@ -252,6 +255,7 @@ class OCDSReader:
             self._flush_incomplete(incomplete)
             incomplete = ""
             where = f"{name}, line {number}"
+            self.position = (self._file, number)
             if isinstance(value, list):
                 for index, member in enumerate(value):
                     yield member, f"{where}, item {index}"
@@ -360,7 +364,8 @@ class OCDSReader:
         Releases without ``ocid`` or ``date`` are reported and left out; other problems are
         reported and the release is kept (see :mod:`spiral.ocds.prepare` for corrections).
         """
-        for path in paths:
+        for index, path in enumerate(paths):
+            self._file = index
             for item, where in self.items(path):
                 yield from self.releases_in(item, where)
 
@@ -523,6 +528,17 @@ def _at_paths(release: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> li
 _OCID = re.compile(rb'"ocid"\s*:\s*"([^"]*)"')
 
 
+def line_ocids(line: bytes) -> set[bytes]:
+    """The ``ocid`` values written in a line of JSON, as raw bytes (found without parsing).
+
+    Examples
+    --------
+    >>> sorted(line_ocids(b'{"ocid": "a", "releases": [{"ocid": "a"}, {"ocid":"b"}]}'))
+    [b'a', b'b']
+    """
+    return set(_OCID.findall(line))
+
+
 def line_owner(line: bytes, count: int) -> int:
     """Which of ``count`` partitions owns a line of JSON Lines: ``-1`` when no single one does.
 
@@ -536,7 +552,7 @@ def line_owner(line: bytes, count: int) -> int:
     >>> line_owner(b'{"ocid": "ocds-1", "id": "1"}', 2), line_owner(b'{"id": "1"}', 2)
     (1, -1)
     """
-    found = set(_OCID.findall(line))
+    found = line_ocids(line)
     if len(found) != 1:
         return -1
     ocid = found.pop()

@@ -252,3 +252,24 @@ def test_sharing_the_work_among_processes_changes_nothing(tmp_path: Path, versio
     assert reports[0] == reports[1] == reports[2]
     assert reports[0][0] == 7
     assert reports[0][2] == {"invalid JSON": 1, "truncated file": 1}
+
+
+@pytest.mark.parametrize("jsonl", [True, False])
+def test_streaming_json_lines_gives_what_holding_everything_gives(
+    tmp_path: Path, jsonl: bool
+) -> None:
+    paths = _lines_of_mixed_packages(tmp_path)
+    streamed = _compile(paths, jsonl=jsonl, versioned=True)
+    # The same items as one JSON array per file: read whole, grouped, then compiled.
+    arrays = []
+    for path in paths:
+        items = []
+        for line in path.read_bytes().splitlines():
+            try:
+                items.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                continue
+        array = tmp_path / f"{path.stem}-array.json"
+        array.write_bytes(orjson.dumps(items))
+        arrays.append(array)
+    assert streamed == _compile(arrays, jsonl=jsonl, versioned=True)
