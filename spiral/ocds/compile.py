@@ -153,18 +153,38 @@ def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, 
     >>> last_lines([source])
     {'a': (0, 3), 'b': (0, 2)}
     """
-    from spiral.ocds.reader import line_ocids
+    return _scan(list(paths), 1)[1]
 
+
+def _scan(
+    paths: list[str | os.PathLike[str]], count: int
+) -> tuple[list[bytearray], dict[str, tuple[int, int]]]:
+    """One pass without parsing: the owner of each line among ``count`` partitions, and the
+    (file, line) where each ``ocid`` is written for the last time."""
+    import zlib
+
+    from spiral.ocds.reader import SHARED_LINE, line_ocids
+
+    owners: list[bytearray] = []
     last: dict[str, tuple[int, int]] = {}
     for index, path in enumerate(paths):
+        table = bytearray()
         with open(path, "rb") as handle:
             for number, line in enumerate(handle, 1):
-                for raw in line_ocids(line):
+                found = line_ocids(line)
+                owner = SHARED_LINE
+                if len(found) == 1:
+                    raw = next(iter(found))
+                    if b"\\" not in raw:
+                        owner = zlib.crc32(raw) % count
+                table.append(owner)
+                for raw in found:
                     try:
                         last[raw.decode()] = (index, number)
                     except UnicodeDecodeError:
                         continue
-    return last
+        owners.append(table)
+    return owners, last
 
 
 def stream_records(
@@ -175,6 +195,7 @@ def stream_records(
     versioned: bool = False,
     progress: Progress | None = None,
     counter: CompileResult | None = None,
+    last: dict[str, tuple[int, int]] | None = None,
 ) -> Iterator[Record]:
     """Compile the releases of JSON Lines files, each process as soon as its last line is read.
 
@@ -193,7 +214,8 @@ def stream_records(
     >>> [(r.ocid, len(r.releases)) for r in stream_records(OCDSReader(), [source])]
     [('a', 1), ('b', 2)]
     """
-    last = last_lines(paths)
+    if last is None:
+        last = last_lines(paths)
     report = reader.report
     groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     touched: set[str] = set()
@@ -316,7 +338,11 @@ def write_compiled(
     >>> result.records, result.releases
     (1, 1)
     """  # noqa: E501
+    paths = list(paths)
+    count = _workers(paths, jsonl=jsonl, workers=workers)
     with _collector_paused():
+        if count > 1:
+            return _write_jsonl_in_parallel(paths, out, versioned=versioned, workers=count)
         return _write_compiled(
             paths,
             out,
@@ -500,16 +526,22 @@ def _is_json_lines(path: str | os.PathLike[str]) -> bool:
         return _sniff(handle, _PARALLEL_BYTES) == "lines"
 
 
+# What every worker needs from the first pass, set before the workers are forked (and so shared
+# with them without copying): the owner of each line, and where each ocid is last written.
+_SCANNED: tuple[list[bytearray], dict[str, tuple[int, int]]] | None = None
+
+
 def _compile_partition(
     paths: list[str | os.PathLike[str]], index: int, count: int, versioned: bool, target: str
 ) -> tuple[list[str], ProblemReport, int, dict[str, int]]:
     """In a worker: compile the processes of one partition into a file, in ocid order."""
     gc.disable()
-    reader = OCDSReader(check_fields=False, partition=(index, count))
+    owners, last = _SCANNED if _SCANNED is not None else _scan(paths, count)
+    reader = OCDSReader(check_fields=False, partition=(index, count), owners=owners)
     result = CompileResult(reader.report)
     dumps = orjson.dumps
     streamed = stream_records(
-        reader, paths, compiled=not versioned, versioned=versioned, counter=result
+        reader, paths, compiled=not versioned, versioned=versioned, counter=result, last=last
     )
     chunks = sorted(
         (record.ocid, dumps(record.versioned_release if versioned else record.compiled_release))
@@ -538,8 +570,14 @@ def _write_jsonl_in_parallel(
 
     with tempfile.TemporaryDirectory(prefix="spiral-compile-") as folder:
         targets = [os.path.join(folder, f"part-{index}.jsonl") for index in range(workers)]
+        global _SCANNED  # noqa: PLW0603 - handed to the forked workers, then cleared
+        _SCANNED = _scan(paths, workers)
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
+        try:
+            pool = context.Pool(workers)
+        finally:
+            _SCANNED = None
+        with pool:
             parts = pool.starmap(
                 _compile_partition,
                 [(paths, index, workers, versioned, targets[index]) for index in range(workers)],

@@ -188,11 +188,13 @@ class OCDSReader:
         check_fields: bool = True,
         whole_file_limit: int = _WHOLE_FILE_LIMIT,
         partition: tuple[int, int] | None = None,
+        owners: list[bytearray] | None = None,
     ) -> None:
         self.report = report if report is not None else ProblemReport()
         self._report = self.report
         self._sink = ProblemReport(examples_per_kind=0)
         self.partition = partition
+        self._owners = owners  # owner of each line of each file, worked out beforehand
         self.check_fields = check_fields
         self.whole_file_limit = whole_file_limit
         self.metadata = PackageMetadata()
@@ -230,7 +232,7 @@ class OCDSReader:
             if partition is not None:
                 # Read only the lines this partition owns, and the lines no single one owns
                 # (reporting their problems once, in partition 0).
-                owner = line_owner(line, partition[1])
+                owner = self._owner(line, number, partition[1])
                 if owner >= 0 and owner != partition[0]:
                     if line.strip():
                         self._flush_incomplete(incomplete)
@@ -264,6 +266,13 @@ class OCDSReader:
         self.report = self._report
         if incomplete:
             self.report.add(TRUNCATED, incomplete, "the file ends in the middle of this line")
+
+    def _owner(self, line: bytes, number: int, count: int) -> int:
+        """The partition that owns a line (-1: every partition reads it)."""
+        if self._owners is None:
+            return line_owner(line, count)
+        owner = self._owners[self._file][number - 1]
+        return -1 if owner == SHARED_LINE else owner
 
     def _flush_incomplete(self, where: str) -> None:
         if where:
@@ -524,6 +533,9 @@ def _at_paths(release: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> li
         found.extend(nodes)
     return found
 
+
+#: In a table of line owners: a line every partition reads.
+SHARED_LINE = 255
 
 _OCID = re.compile(rb'"ocid"\s*:\s*"([^"]*)"')
 
