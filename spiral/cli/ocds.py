@@ -83,7 +83,16 @@ def validate(files: tuple[Path, ...], examples: int) -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write here instead of standard output.",
 )
-def compile_(files: tuple[Path, ...], jsonl: bool, versioned: bool, output: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Processes to share JSON Lines among (0: one per CPU).",
+)
+def compile_(
+    files: tuple[Path, ...], jsonl: bool, versioned: bool, output: Path | None, workers: int
+) -> None:
     """Compile releases into records by the OCDS merge rules.
 
     Reads release packages, releases (one per line or in an array), records or record packages,
@@ -100,12 +109,14 @@ def compile_(files: tuple[Path, ...], jsonl: bool, versioned: bool, output: Path
     with _progress(enabled=True) as progress:
         if output is None:
             out = sys.stdout.buffer
-            result = write_compiled(files, out, jsonl=jsonl, versioned=versioned, progress=progress)
+            result = write_compiled(
+                files, out, jsonl=jsonl, versioned=versioned, progress=progress, workers=workers
+            )
             out.flush()
         else:
             with output.open("wb") as out:
                 result = write_compiled(
-                    files, out, jsonl=jsonl, versioned=versioned, progress=progress
+                    files, out, jsonl=jsonl, versioned=versioned, progress=progress, workers=workers
                 )
     if result.report:
         click.echo(result.report.text(), err=True)

@@ -293,7 +293,7 @@ def write_compiled(
     version: str | None = None,
     publisher: dict[str, Any] | None = None,
     progress: Progress | None = None,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> CompileResult:
     """Read OCDS files, compile their releases and write the result.
 
@@ -314,10 +314,10 @@ def write_compiled(
         is that of the data (ocdskit writes ``"1.1"`` unless told otherwise).
     progress : callable, optional
         Told ``(stage, done, total)`` while reading (releases read) and compiling.
-    workers : int, optional
-        Processes to share the work among. By default, one per CPU (at most four) when the
-        output is JSON Lines, every input is JSON Lines and there are more than 16 MB of it;
-        otherwise one. The output is the same either way.
+    workers : int
+        Processes to share the work among when the output and every input are JSON Lines
+        (``0``: one per CPU); otherwise one. The output is the same either way. One by default:
+        sharing pays only on CPUs left idle, and costs a first pass over the input.
 
     Returns
     -------
@@ -503,17 +503,15 @@ def compiled_releases(
             yield record.compiled_release
 
 
-_PARALLEL_BYTES = 16 * 1024 * 1024
+_SNIFF_BYTES = 16 * 1024 * 1024
 
 
-def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int | None) -> int:
+def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int) -> int:
     """How many processes to compile with (1: in this process)."""
     if not jsonl or workers == 1 or len(paths) == 0:
         return 1
-    if workers is None:
-        if sum(os.path.getsize(path) for path in paths) < _PARALLEL_BYTES:
-            return 1
-        workers = min(os.cpu_count() or 1, 4)
+    if workers == 0:
+        workers = os.cpu_count() or 1
     if workers < 2 or not all(_is_json_lines(path) for path in paths):
         return 1
     return workers
@@ -523,7 +521,7 @@ def _is_json_lines(path: str | os.PathLike[str]) -> bool:
     from spiral.ocds.reader import _sniff
 
     with open(path, "rb") as handle:
-        return _sniff(handle, _PARALLEL_BYTES) == "lines"
+        return _sniff(handle, _SNIFF_BYTES) == "lines"
 
 
 # What every worker needs from the first pass, set before the workers are forked (and so shared

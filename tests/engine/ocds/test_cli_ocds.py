@@ -89,3 +89,13 @@ def test_a_missing_file_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["ocds", "validate", "no-such-file.json"])
     assert result.exit_code == 2
     assert "does not exist" in result.stderr
+
+
+def test_compile_can_share_json_lines_among_processes(tmp_path: Path) -> None:
+    broken = REFERENCE / "broken" / "bad-lines.jsonl"
+    one = CliRunner().invoke(main, ["ocds", "compile", str(broken), "--jsonl"])
+    two = CliRunner().invoke(main, ["ocds", "compile", str(broken), "--jsonl", "--workers", "2"])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout_bytes == two.stdout_bytes
+    # The same problems are reported, in the order the processes report them.
+    assert sorted(one.stderr.splitlines()) == sorted(two.stderr.splitlines())
