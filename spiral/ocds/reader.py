@@ -398,8 +398,7 @@ class OCDSReader:
                 entry = self._check(release, version, uri, f"{where}, releases[{index}]")
                 if entry is not None:
                     yield entry
-            if isinstance(releases, _Members) and releases.error:
-                self._stream_error(where, releases.handle, releases.error)
+            self.finish(item, where)
         elif kind == RECORD_PACKAGE:
             self.metadata.update(item)
             version = str(item.get("version", "1.0"))
@@ -407,14 +406,23 @@ class OCDSReader:
             records = item.get("records") or []
             for index, record in enumerate(records):
                 yield from self._record_releases(record, version, f"{where}, records[{index}]")
-            if isinstance(records, _Members) and records.error:
-                self._stream_error(where, records.handle, records.error)
+            self.finish(item, where)
         elif kind == RECORD:
             yield from self._record_releases(item, _release_version(item), where)
         else:
             entry = self._check(item, _release_version(item), "", where)
             if entry is not None:
                 yield entry
+
+    def finish(self, item: Any, where: str) -> None:
+        """Report a fault met while streaming a big package's array, once it has been read."""
+        if not isinstance(item, dict):
+            return
+        for array in ("releases", "records"):
+            members = item.get(array)
+            if isinstance(members, _Members) and members.error is not None:
+                self._stream_error(where, members.handle, members.error)
+                members.error = None
 
     def _record_releases(self, record: Any, version: str, where: str) -> Iterator[Entry]:
         releases = record.get("releases") if isinstance(record, dict) else None
@@ -612,6 +620,17 @@ def _sniff(handle: IO[bytes], limit: int) -> str:
     if lines[1].lstrip()[:1] == b"{" and _parses(lines[1]):
         return "lines"
     return "document"
+
+
+def is_array(value: Any) -> bool:
+    """Whether a package's ``releases`` or ``records`` is a list (or a big one read lazily).
+
+    Examples
+    --------
+    >>> is_array([]), is_array("not a list")
+    (True, False)
+    """
+    return isinstance(value, list | _Members)
 
 
 class _Members:

@@ -36,6 +36,7 @@ from spiral.ocds.reader import (
     RELEASE,
     RELEASE_PACKAGE,
     OCDSReader,
+    is_array,
     kind_of,
 )
 from spiral.ocds.schema import BASE_URLS, load_schema
@@ -254,7 +255,9 @@ def validate_item(item: Any, where: str, report: ProblemReport) -> None:
                 report, _shell_validator("release-package-schema.json").iter_errors(shell), where
             )
         releases = item.get("releases")
-        if isinstance(releases, list) or hasattr(releases, "__iter__"):
+        if not is_array(releases):
+            report.add(WRONG_TYPE, where, "`releases` should be a list", "releases")
+        else:
             release_validator = validator("release-schema.json", tag)
             for index, release in enumerate(releases):
                 _add_errors(
@@ -267,7 +270,9 @@ def validate_item(item: Any, where: str, report: ProblemReport) -> None:
         shell = {k: v for k, v in item.items() if k != "records"}
         shell["records"] = []
         _add_errors(report, _shell("record-package-schema.json").iter_errors(shell), where)
-        if isinstance(records, list) or hasattr(records, "__iter__"):
+        if not is_array(records):
+            report.add(WRONG_TYPE, where, "`records` should be a list", "records")
+        else:
             whole = validator("record-package-schema.json")
             for index, record in enumerate(records):
                 errors = whole.iter_errors({**shell, "records": [record]})
@@ -292,11 +297,14 @@ def validate_item(item: Any, where: str, report: ProblemReport) -> None:
         report.add(OTHER, where, "this is neither a release, a record nor a package")
 
 
-def validate_files(paths: Iterable[str | os.PathLike[str]]) -> ProblemReport:
+def validate_files(
+    paths: Iterable[str | os.PathLike[str]], reader: OCDSReader | None = None
+) -> ProblemReport:
     """Validate OCDS files of any shape; return the errors grouped by kind, with counts.
 
     JSON that cannot be read is reported too (invalid JSON with its line and column, a truncated
-    file); the rest of the file is still validated where it can be read.
+    file); the rest of the file is still validated where it can be read. A ``reader`` may be
+    given to set how files are read (see :class:`~spiral.ocds.reader.OCDSReader`).
 
     Examples
     --------
@@ -311,9 +319,10 @@ def validate_files(paths: Iterable[str | os.PathLike[str]]) -> ProblemReport:
     >>> str(report.examples["wrong type"][0])
     "r.jsonl at tender/value/amount: `tender/value/amount` should be a number, but is the text '12,000'"
     """  # noqa: E501
-    reader = OCDSReader()
+    reader = reader if reader is not None else OCDSReader()
     report = reader.report
     for path in paths:
         for item, where in reader.items(path):
             validate_item(item, where, report)
+            reader.finish(item, where)
     return report

@@ -148,3 +148,29 @@ def test_schemas_resolve_offline_and_no_other_address() -> None:
     )
     with pytest.raises(NoSuchResource):
         validation._retrieve("https://example.com/schema.json")
+
+
+@pytest.mark.parametrize("limit", [1 << 30, 100])
+def test_a_truncated_package_is_reported_and_its_complete_releases_validated(limit: int) -> None:
+    from spiral.ocds.reader import OCDSReader
+
+    reader = OCDSReader(whole_file_limit=limit)
+    report = validate_files([REFERENCE / "broken" / "truncated-package.json"], reader)
+    assert report.counts == {"truncated file": 1}
+
+
+def test_releases_that_are_not_a_list_are_an_error() -> None:
+    report = ProblemReport()
+    validate_item(
+        {
+            "uri": "u",
+            "version": "1.1",
+            "publisher": {"name": "p"},
+            "publishedDate": "2024-01-01T00:00:00Z",
+            "releases": "none",
+        },
+        "p.json",
+        report,
+    )
+    assert report.counts == {validation.WRONG_TYPE: 1}
+    assert report.examples[validation.WRONG_TYPE][0].message == "`releases` should be a list"
