@@ -163,7 +163,7 @@ def test_releases_that_are_not_a_list_are_an_error() -> None:
     report = ProblemReport()
     validate_item(
         {
-            "uri": "u",
+            "uri": "https://example.com/p.json",
             "version": "1.1",
             "publisher": {"name": "p"},
             "publishedDate": "2024-01-01T00:00:00Z",
