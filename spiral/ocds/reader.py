@@ -252,7 +252,9 @@ class OCDSReader:
                     incomplete = where
                 else:
                     incomplete = ""
-                    self.report.add(INVALID_JSON, where, f"this line is not valid JSON ({error})")
+                    self.report.add(
+                        INVALID_JSON, where, f"this line is not valid JSON ({error.msg})"
+                    )
                 continue
             self._flush_incomplete(incomplete)
             incomplete = ""
@@ -288,7 +290,7 @@ class OCDSReader:
                 if truncated:
                     self.report.add(TRUNCATED, where, "the file stops before its JSON is complete")
                 else:
-                    self.report.add(INVALID_JSON, where, f"the JSON is not valid ({error})")
+                    self.report.add(INVALID_JSON, where, f"the JSON is not valid ({error.msg})")
                 handle.seek(0)
                 # Salvage the complete items before the fault.
                 yield from self._stream(handle, name, report_errors=False)
