@@ -610,6 +610,8 @@ def _sniff(handle: IO[bytes], limit: int) -> str:
         line = handle.readline(limit)
         if not line:
             break
+        if len(line) >= limit and not line.endswith(b"\n"):
+            return "document"  # a first line this long is one big document: stream it
         if line.strip(b"\xef\xbb\xbf \t\r\n"):
             lines.append(line)
     if not lines:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spiral.ocds import problems
 from spiral.ocds.reader import OCDSReader, kind_of
@@ -121,3 +123,51 @@ def test_it_reports_a_file_that_is_not_ocds(tmp_path: Path) -> None:
 def test_it_tells_kinds_apart() -> None:
     assert kind_of({"records": []}) == "record package"
     assert kind_of({"ocid": "o", "date": "d", "tag": ["compiled"]}) == "compiled release"
+
+
+_GARBAGE = {
+    "incomplete": b'{"ocid": "ocds-x", "id": ',
+    "not json": b"this is not JSON",
+    "not ocds": b'{"name": "a list of contacts"}',
+    "no ocid": b'{"id": "x", "date": "2024-01-01T00:00:00Z"}',
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    lines=st.lists(st.one_of(st.integers(0, 999), st.sampled_from(sorted(_GARBAGE))), max_size=12),
+    final_newline=st.booleans(),
+)
+def test_every_line_is_either_read_or_reported_once(
+    lines: list[int | str], final_newline: bool
+) -> None:
+    import tempfile
+
+    text = []
+    for line in lines:
+        if isinstance(line, int):
+            text.append(
+                orjson.dumps(
+                    {
+                        "ocid": f"ocds-{line % 3}",
+                        "id": str(line),
+                        "date": "2024-01-01T00:00:00Z",
+                        "tag": ["tender"],
+                    }
+                )
+            )
+        else:
+            text.append(_GARBAGE[line])
+    data = b"\n".join(text) + (b"\n" if final_newline else b"")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "lines.jsonl"
+        path.write_bytes(b'{"ocid": "first", "id": "0", "date": "2024-01-01T00:00:00Z"}\n' + data)
+        ids, reader = _read(path)
+    valid = [str(line) for line in lines if isinstance(line, int)]
+    assert ids[1:] == valid
+    counts = dict(reader.report.counts)
+    duplicates = len(valid) - len(set(valid))
+    assert counts.pop(problems.DUPLICATE_ID, 0) == duplicates
+    assert sum(counts.values()) == sum(1 for line in lines if isinstance(line, str))
+    ends_cut = bool(lines) and lines[-1] == "incomplete"
+    assert counts.get(problems.TRUNCATED, 0) == (1 if ends_cut else 0)
