@@ -5,8 +5,11 @@ Releases are grouped by ``ocid``; each group is merged by the OCDS merge rules o
 (OCDS 1.0) by the 1.0.3 schema. Records come out in ``ocid`` order, as ``ocdskit compile`` gives
 them, and a record package has the fields, in the order, that ``ocdskit compile --package`` writes.
 
-Every release of the input is held in memory until the groups are complete (the releases of one
-``ocid`` may be anywhere in the input); the output is written one record at a time.
+JSON Lines are streamed: a first pass, without parsing, finds the last line that names each
+``ocid``, and each process is compiled as soon as that line is read, so that only its output is
+kept until the records are written in ``ocid`` order (:func:`stream_records`). Other inputs are
+held whole until every group is complete, since the releases of one ``ocid`` may be anywhere in
+them.
 """
 
 from __future__ import annotations
@@ -518,10 +521,10 @@ def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int) 
 
 
 def _is_json_lines(path: str | os.PathLike[str]) -> bool:
-    from spiral.ocds.reader import _sniff
+    from spiral.ocds.reader import shape_of
 
     with open(path, "rb") as handle:
-        return _sniff(handle, _SNIFF_BYTES) == "lines"
+        return shape_of(handle, _SNIFF_BYTES) == "lines"
 
 
 # What every worker needs from the first pass, set before the workers are forked (and so shared

@@ -215,7 +215,7 @@ class OCDSReader:
         """
         name = Path(path).name
         with open(path, "rb") as handle:
-            shape = _sniff(handle, self.whole_file_limit)
+            shape = shape_of(handle, self.whole_file_limit)
             handle.seek(0)
             if shape == "lines":
                 yield from self._lines(handle, name)
@@ -598,12 +598,21 @@ def _first_byte(handle: IO[bytes]) -> bytes:
             return chunk
 
 
-def _sniff(handle: IO[bytes], limit: int) -> str:
-    """``lines`` (JSON Lines), ``document`` (one JSON value) or ``empty``.
+def shape_of(handle: IO[bytes], limit: int) -> str:
+    """Say whether a file is ``lines`` (JSON Lines), ``document`` (one JSON value) or ``empty``.
 
     The first line decides: if it is a whole JSON value and more lines follow, the file is JSON
     Lines. If it is broken but the second line is a whole JSON object, the file is JSON Lines with
-    a bad first line. Otherwise it is one (perhaps indented) JSON document.
+    a bad first line. Otherwise it is one (perhaps indented) JSON document. At most ``limit``
+    bytes of a line are read.
+
+    Examples
+    --------
+    >>> import io
+    >>> shape_of(io.BytesIO(b'{"a": 1}\\n{"a": 2}\\n'), 1000)
+    'lines'
+    >>> shape_of(io.BytesIO(b'{\\n  "a": 1\\n}\\n'), 1000)
+    'document'
     """
     lines: list[bytes] = []
     while len(lines) < 2:
