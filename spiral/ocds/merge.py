@@ -362,15 +362,16 @@ class _Compiler:
                 element = index.get(key)
                 if element is None:
                     element = {"id": identifier}
+                    element.update(self.fresh_object(value, rules))
                     index[key] = element
                     items.append(element)
                 elif type(element["id"]) is not type(identifier):
                     raise _Conflict
-                self.merge_object(element, value, rules)
+                elif self.idless or element != value:
+                    self.merge_object(element, value, rules)
             else:
                 self.idless = True
-                element = {}
-                self.merge_object(element, value, rules)
+                element = self.fresh_object(value, rules)
                 if element:
                     items.append(element)
 
