@@ -125,5 +125,59 @@ def compile_(
     click.echo(f"compiled {result.releases} release(s) into {result.records} record(s)", err=True)
 
 
+@group.command(name="prepare")
+@_FILES
+@click.option(
+    "--procurement-method",
+    type=click.Choice(["open", "selective", "limited", "direct"]),
+    help="Fill a missing tender/procurementMethod with this method.",
+)
+@click.option("--default-currency", help="Give amounts without a currency this one (e.g. GBP).")
+@click.option(
+    "--keep-tags",
+    is_flag=True,
+    help="Do not add 'award'/'contract' tags to releases carrying them.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write here instead of standard output.",
+)
+def prepare(
+    files: tuple[Path, ...],
+    procurement_method: str | None,
+    default_currency: str | None,
+    keep_tags: bool,
+    output: Path | None,
+) -> None:
+    """Correct known publisher quirks before analysis; write one release per line.
+
+    Reports on standard error how many times each correction was made, and any problem met
+    reading the input.
+
+    Example: spiral ocds prepare packages/*.json --procurement-method open -o prepared.jsonl
+    """
+    from spiral.ocds.prepare import PrepareSettings, write_prepared
+
+    settings = PrepareSettings(
+        procurement_method=procurement_method,
+        default_currency=default_currency,
+        add_missing_tags=not keep_tags,
+    )
+    if output is None:
+        result = write_prepared(files, sys.stdout.buffer, settings)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as out:
+            result = write_prepared(files, out, settings)
+    if result.problems:
+        click.echo(result.problems.text(), err=True)
+    if result.read == 0:
+        raise click.ClickException("no releases could be read from the input")
+    click.echo(result.changes.text(), err=True)
+    click.echo(f"prepared {result.written} of {result.read} release(s)", err=True)
+
+
 # Further commands of this group live in their own modules, each with a ``register(group)``
 # function that adds its commands. Register them here, below this line:

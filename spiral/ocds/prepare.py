@@ -28,13 +28,15 @@ file, with a report of what changed); the corrections are Spiral's.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
+from spiral.ocds.problems import ProblemReport
 from spiral.ocds.schema import codelist
 
 FILLED_PROCUREMENT_METHOD = "tender/procurementMethod filled with the default"
@@ -261,3 +263,50 @@ def prepare_releases(
         prepared = preparer.prepare(release)
         if prepared is not None:
             yield prepared
+
+
+@dataclass
+class PrepareResult:
+    """What a prepare run read, wrote and changed, and the problems it met reading."""
+
+    changes: PrepareReport
+    problems: ProblemReport
+    read: int = 0
+    written: int = 0
+
+
+def write_prepared(
+    paths: Iterable[str | os.PathLike[str]],
+    out: IO[bytes],
+    settings: PrepareSettings | None = None,
+) -> PrepareResult:
+    """Read OCDS files, prepare every release and write them as JSON Lines, one per line.
+
+    Examples
+    --------
+    >>> import io, pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_text('{"ocid": "o", "id": "1", "date": "2024-01-01", "tag": ["tender"],'
+    ...                       ' "tender": {"id": "t"}, "awards": [{"id": "a"}]}\\n')
+    >>> buffer = io.BytesIO()
+    >>> result = write_prepared([source], buffer, PrepareSettings(procurement_method="open"))
+    >>> buffer.getvalue()
+    b'{"ocid":"o","id":"1","date":"2024-01-01T00:00:00Z","tag":["tender","award"],"tender":{"id":"t","procurementMethod":"open"},"awards":[{"id":"a"}]}\\n'
+    >>> result.changes.counts[FILLED_PROCUREMENT_METHOD], result.read, result.written
+    (1, 1, 1)
+    """
+    from spiral.ocds.reader import OCDSReader
+
+    reader = OCDSReader()
+    result = PrepareResult(PrepareReport(), reader.report)
+    preparer = Preparer(settings)
+    preparer.report = result.changes
+    dumps = orjson.dumps
+    for entry in reader.releases(paths):
+        result.read += 1
+        prepared = preparer.prepare(entry.release)
+        if prepared is not None:
+            out.write(dumps(prepared))
+            out.write(b"\n")
+            result.written += 1
+    return result

@@ -99,3 +99,30 @@ def test_compile_can_share_json_lines_among_processes(tmp_path: Path) -> None:
     assert one.stdout_bytes == two.stdout_bytes
     # The same problems are reported, in the order the processes report them.
     assert sorted(one.stderr.splitlines()) == sorted(two.stderr.splitlines())
+
+
+def test_prepare_writes_corrected_releases_and_counts_each_correction(tmp_path: Path) -> None:
+    packages = sorted((REFERENCE / "contracts_finder").glob("*.json"))
+    releases = [r for p in packages for r in orjson.loads(p.read_bytes())["releases"]]
+    missing = sum(1 for r in releases if not r["tender"].get("procurementMethod"))
+    out = tmp_path / "prepared.jsonl"
+    result = CliRunner().invoke(
+        main,
+        ["ocds", "prepare", *map(str, packages), "--procurement-method", "open", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    prepared = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(prepared) == 5
+    assert all("award" in r["tag"] and r["tender"]["procurementMethod"] for r in prepared)
+    assert "5  tag 'award' added to a release that carries awards" in result.stderr
+    if missing:
+        assert f"{missing}  tender/procurementMethod filled with the default" in result.stderr
+    assert "prepared 5 of 5 release(s)" in result.stderr
+
+
+def test_prepare_can_leave_the_tags_alone() -> None:
+    package = sorted((REFERENCE / "contracts_finder").glob("*.json"))[0]
+    result = CliRunner().invoke(main, ["ocds", "prepare", str(package), "--keep-tags"])
+    assert result.exit_code == 0, result.output
+    assert orjson.loads(result.stdout_bytes)["tag"] == ["tender"]
+    assert "award" not in result.stderr
