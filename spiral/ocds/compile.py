@@ -25,7 +25,7 @@ import orjson
 
 from spiral.ocds.merge import compile_release, versioned_release
 from spiral.ocds.problems import MERGE_FAILED, ProblemReport
-from spiral.ocds.reader import COMPILED_RELEASE, RECORD, Entry, OCDSReader
+from spiral.ocds.reader import COMPILED_RELEASE, RECORD, Entry, OCDSReader, is_array
 from spiral.ocds.schema import tag_for_version
 
 #: Called as ``progress(stage, done, total)``; ``total`` is 0 while it is not known.
@@ -493,12 +493,13 @@ def compiled_releases(
             elif isinstance(item, dict) and "compiledRelease" in item and "ocid" in item:
                 reader.kinds[RECORD] = reader.kinds.get(RECORD, 0) + 1
                 yield item["compiledRelease"]
-            elif isinstance(item, dict) and isinstance(item.get("records"), list):
+            elif isinstance(item, dict) and is_array(item.get("records")):
                 for record in item["records"]:
                     if isinstance(record, dict) and isinstance(record.get("compiledRelease"), dict):
                         yield record["compiledRelease"]
                     else:
                         pending.extend(reader.releases_in(record, where))
+                reader.finish(item, where)
             else:
                 pending.extend(reader.releases_in(item, where))
     for record in compile_records(pending, report=reader.report):

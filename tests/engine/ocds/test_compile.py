@@ -273,3 +273,9 @@ def test_streaming_json_lines_gives_what_holding_everything_gives(
         array.write_bytes(orjson.dumps(items))
         arrays.append(array)
     assert streamed == _compile(arrays, jsonl=jsonl, versioned=True)
+
+
+def test_compiled_releases_of_a_record_package_are_its_records_compiled_releases() -> None:
+    path = REFERENCE / "sample-fictional" / "record" / "ocds-213czf-000-00001.json"
+    expected = [record["compiledRelease"] for record in orjson.loads(path.read_bytes())["records"]]
+    assert list(compiled_releases([path])) == expected
