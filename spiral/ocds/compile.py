@@ -156,12 +156,19 @@ def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, 
     >>> last_lines([source])
     {'a': (0, 3), 'b': (0, 2)}
     """
-    return _scan(list(paths), 1)[1]
+    return _scan(list(paths), 1).last
 
 
-def _scan(
-    paths: list[str | os.PathLike[str]], count: int
-) -> tuple[list[bytearray], dict[str, tuple[int, int]]]:
+@dataclass
+class _Scanned:
+    """What one pass over JSON Lines finds without parsing."""
+
+    owners: list[bytearray]  # the partition owning each line of each file
+    last: dict[str, tuple[int, int]]  # where each ocid is written for the last time
+    exact: bool  # no escaped characters could hide an ocid from the pass
+
+
+def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
     """One pass without parsing: the owner of each line among ``count`` partitions, and the
     (file, line) where each ``ocid`` is written for the last time."""
     import zlib
@@ -170,6 +177,7 @@ def _scan(
 
     owners: list[bytearray] = []
     last: dict[str, tuple[int, int]] = {}
+    exact = True
     for index, path in enumerate(paths):
         table = bytearray()
         with open(path, "rb") as handle:
@@ -181,13 +189,17 @@ def _scan(
                     if b"\\" not in raw:
                         owner = zlib.crc32(raw) % count
                 table.append(owner)
+                if exact and b"\\u" in line:
+                    exact = False  # a key written "\\u006fcid" would go unseen
                 for raw in found:
+                    if b"\\" in raw:
+                        exact = False
                     try:
                         last[raw.decode()] = (index, number)
                     except UnicodeDecodeError:
-                        continue
+                        exact = False
         owners.append(table)
-    return owners, last
+    return _Scanned(owners, last, exact)
 
 
 def stream_records(
@@ -204,7 +216,9 @@ def stream_records(
 
     Records come in the order their processes end, not in ``ocid`` order. Only the releases of
     processes still open are held, so memory follows the spread of a process in the input, not
-    the size of the input.
+    the size of the input. The input must not write an ``ocid`` with escaped characters
+    (``\\u0061``), which the first pass cannot read: :func:`write_compiled` checks this and
+    otherwise holds every release.
 
     Examples
     --------
@@ -220,43 +234,43 @@ def stream_records(
     if last is None:
         last = last_lines(paths)
     report = reader.report
+    # The processes that end at each line, in the order of the lines.
+    ends: dict[tuple[int, int], list[str]] = {}
+    for ocid, where in last.items():
+        ends.setdefault(where, []).append(ocid)
+    endings = sorted(ends, reverse=True)
     groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
-    touched: set[str] = set()
     position = (-1, -1)
+
+    def finish(ocids: Iterable[str]) -> Iterator[Record]:
+        for ocid in ocids:
+            if ocid not in groups:
+                continue  # none of its releases could be read
+            done_version, releases = groups.pop(ocid)
+            record = _record(
+                ocid, done_version, releases, compiled=compiled, versioned=versioned, report=report
+            )
+            if record is not None:
+                yield record
+
     entries: Iterator[Entry] = reader.releases(paths)
     if counter is not None:
         entries = _counted(entries, counter, progress)
     for release, version, _uri, _where in entries:
         if reader.position != position:
-            for ocid in touched:
-                if last.get(ocid) == position:
-                    done_version, releases = groups.pop(ocid)
-                    record = _record(
-                        ocid,
-                        done_version,
-                        releases,
-                        compiled=compiled,
-                        versioned=versioned,
-                        report=report,
-                    )
-                    if record is not None:
-                        yield record
-            touched = set()
             position = reader.position
+            # Every line before this one is read: the processes ending there are complete.
+            while endings and endings[-1] < position:
+                yield from finish(ends.pop(endings.pop()))
         ocid = release["ocid"]
         group = groups.get(ocid)
         if group is None:
             groups[ocid] = (version, [release])
         else:
             group[1].append(release)
-        touched.add(ocid)
-    for ocid in sorted(groups):
-        done_version, releases = groups.pop(ocid)
-        record = _record(
-            ocid, done_version, releases, compiled=compiled, versioned=versioned, report=report
-        )
-        if record is not None:
-            yield record
+    for ending in reversed(endings):
+        yield from finish(ends.pop(ending))
+    yield from finish(sorted(groups))  # processes the first pass could not see (escaped ocids)
 
 
 @contextmanager
@@ -383,8 +397,12 @@ def _write_compiled(
         return dumps(record.as_dict())
 
     chunks: Iterator[tuple[str, bytes]]
+    scanned = None
     if paths and all(_is_json_lines(path) for path in paths):
-        # Compile each process when its last line is read, keeping only its output.
+        # Compile each process when its last line is read, keeping only its output (unless an
+        # escaped ocid could hide from the first pass: then hold everything).
+        scanned = _scan(paths, 1)
+    if paths and scanned is not None and scanned.exact:
         streamed = stream_records(
             reader,
             paths,
@@ -392,8 +410,14 @@ def _write_compiled(
             versioned=versioned,
             progress=progress,
             counter=result,
+            last=scanned.last,
         )
-        chunks = iter(sorted((record.ocid, serialise(record)) for record in streamed))
+        serialised = ((record.ocid, serialise(record)) for record in streamed)
+        if jsonl:
+            result.records = _write_in_order(serialised, out, scanned.last)
+            result.kinds = dict(reader.kinds)
+            return result
+        chunks = iter(sorted(serialised))
     else:
         entries = _counted(reader.releases(paths), result, progress)
         records = compile_records(
@@ -424,6 +448,45 @@ def _write_compiled(
         out.write(b"]}\n")
     result.kinds = dict(reader.kinds)
     return result
+
+
+def _write_in_order(
+    chunks: Iterator[tuple[str, bytes]], out: IO[bytes], last: dict[str, tuple[int, int]]
+) -> int:
+    """Write compiled processes in ``ocid`` order as soon as every smaller ``ocid`` is done.
+
+    Records come in the order of the last lines of their processes (see
+    :func:`stream_records`). Input sorted by ``ocid`` is written as it is read; otherwise the
+    processes that finish early wait here.
+    """
+    order = iter(sorted(last))
+    waiting: dict[str, bytes] = {}
+    following = next(order, None)
+    written = 0
+    for ocid, chunk in chunks:
+        waiting[ocid] = chunk
+        # Records come in the order their last lines are read: every ocid whose last line comes
+        # before this one's is done (written, waiting, or without a record).
+        bound = last.get(ocid)
+        if bound is None:  # cannot happen when the first pass saw every ocid, which it checks
+            raise RuntimeError(f"the first pass missed the ocid {ocid!r}")
+        while following is not None and last[following] < bound:
+            ready = waiting.pop(following, None)
+            if ready is not None:
+                out.write(ready)
+                out.write(b"\n")
+                written += 1
+            following = next(order, None)
+    while following is not None:
+        ready = waiting.pop(following, None)
+        if ready is not None:
+            out.write(ready)
+            out.write(b"\n")
+            written += 1
+        following = next(order, None)
+    if waiting:  # cannot happen when the first pass saw every ocid, which it checks
+        raise RuntimeError(f"compiled processes left unwritten: {sorted(waiting)[:3]}")
+    return written
 
 
 def _package_head(
@@ -530,7 +593,7 @@ def _is_json_lines(path: str | os.PathLike[str]) -> bool:
 
 # What every worker needs from the first pass, set before the workers are forked (and so shared
 # with them without copying): the owner of each line, and where each ocid is last written.
-_SCANNED: tuple[list[bytearray], dict[str, tuple[int, int]]] | None = None
+_SCANNED: _Scanned | None = None
 
 
 def _compile_partition(
@@ -538,13 +601,25 @@ def _compile_partition(
 ) -> tuple[list[str], ProblemReport, int, dict[str, int]]:
     """In a worker: compile the processes of one partition into a file, in ocid order."""
     gc.disable()
-    owners, last = _SCANNED if _SCANNED is not None else _scan(paths, count)
-    reader = OCDSReader(check_fields=False, partition=(index, count), owners=owners)
+    scanned = _SCANNED if _SCANNED is not None else _scan(paths, count)
+    reader = OCDSReader(check_fields=False, partition=(index, count), owners=scanned.owners)
     result = CompileResult(reader.report)
     dumps = orjson.dumps
-    streamed = stream_records(
-        reader, paths, compiled=not versioned, versioned=versioned, counter=result, last=last
-    )
+    streamed: Iterator[Record]
+    if scanned.exact:
+        streamed = stream_records(
+            reader,
+            paths,
+            compiled=not versioned,
+            versioned=versioned,
+            counter=result,
+            last=scanned.last,
+        )
+    else:  # an escaped ocid could hide from the first pass: hold the partition whole
+        entries = _counted(reader.releases(paths), result, None)
+        streamed = compile_records(
+            entries, compiled=not versioned, versioned=versioned, report=reader.report
+        )
     chunks = sorted(
         (record.ocid, dumps(record.versioned_release if versioned else record.compiled_release))
         for record in streamed

@@ -282,3 +282,72 @@ def test_compiled_releases_of_a_record_package_are_its_records_compiled_releases
     path = REFERENCE / "sample-fictional" / "record" / "ocds-213czf-000-00001.json"
     expected = [record["compiledRelease"] for record in orjson.loads(path.read_bytes())["records"]]
     assert list(compiled_releases([path])) == expected
+
+
+def _release_line(ocid: str, number: int, **extra: Any) -> bytes:
+    return orjson.dumps(
+        {
+            "ocid": ocid,
+            "id": str(number),
+            "date": f"2024-01-0{number}T00:00:00Z",
+            "tag": ["tender"],
+            "tender": {"id": "t", "status": f"s{number}"},
+            **extra,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # sorted; the last line naming "a" is broken, so "a" ends there without a release
+        [
+            _release_line("a", 1),
+            _release_line("b", 2),
+            b'{"ocid": "a", "id": "9", "date": oops}',
+            _release_line("c", 3),
+        ],
+        # unsorted, spread out, with a process whose only line is broken
+        [
+            _release_line("c", 1),
+            _release_line("a", 2),
+            _release_line("c", 3),
+            b'{"ocid": "d", broken',
+            _release_line("b", 4),
+            _release_line("a", 5),
+        ],
+        # an ocid with an escaped character, which the first pass cannot read
+        [
+            _release_line("b", 1),
+            b'{"ocid": "\\u0061", "id": "2", "date": "2024-01-02T00:00:00Z"}',
+            _release_line("a", 3),
+            _release_line("c", 4),
+        ],
+        # the same, after the last line that names the ocid plainly
+        [
+            _release_line("b", 1),
+            _release_line("a", 2),
+            _release_line("c", 3),
+            b'{"ocid": "\\u0061", "id": "4", "date": "2024-01-04T00:00:00Z"}',
+        ],
+    ],
+)
+def test_json_lines_come_out_in_ocid_order_whatever_order_they_go_in(
+    tmp_path: Path, lines: list[bytes]
+) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    array = tmp_path / "in.json"
+    items = []
+    for line in lines:
+        try:
+            items.append(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            continue
+    array.write_bytes(orjson.dumps(items))
+    streamed = _compile([path], jsonl=True)
+    assert streamed == _compile([array], jsonl=True)
+    ocids = [orjson.loads(line)["ocid"] for line in streamed.splitlines()]
+    assert ocids == sorted(set(ocids))
+    for workers in (2, 3):
+        assert _compile([path], jsonl=True, workers=workers) == streamed
