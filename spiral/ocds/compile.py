@@ -1,0 +1,678 @@
+"""Compile releases into records: a compiled release (and a versioned release) per ``ocid``.
+
+Releases are grouped by ``ocid``; each group is merged by the OCDS merge rules of its version
+(:mod:`spiral.ocds.merge`): OCDS 1.1 data by the 1.1.5 release schema, data without a ``version``
+(OCDS 1.0) by the 1.0.3 schema. Records come out in ``ocid`` order, as ``ocdskit compile`` gives
+them, and a record package has the fields, in the order, that ``ocdskit compile --package`` writes.
+
+JSON Lines are streamed: a first pass, without parsing, finds the last line that names each
+``ocid``, and each process is compiled as soon as that line is read, so that only its output is
+kept until the records are written in ``ocid`` order (:func:`stream_records`). Other inputs are
+held whole until every group is complete, since the releases of one ``ocid`` may be anywhere in
+them.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import orjson
+
+from spiral.ocds.merge import compile_release, versioned_release
+from spiral.ocds.problems import MERGE_FAILED, ProblemReport
+from spiral.ocds.reader import COMPILED_RELEASE, RECORD, Entry, OCDSReader, is_array
+from spiral.ocds.schema import tag_for_version
+
+#: Called as ``progress(stage, done, total)``; ``total`` is 0 while it is not known.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Record:
+    """The releases of one contracting process and what they compile to."""
+
+    ocid: str
+    releases: list[dict[str, Any]]
+    compiled_release: dict[str, Any] | None = None
+    versioned_release: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as OCDS writes it (``ocid``, ``releases``, ``compiledRelease``...)."""
+        out: dict[str, Any] = {"ocid": self.ocid, "releases": self.releases}
+        if self.compiled_release is not None:
+            out["compiledRelease"] = self.compiled_release
+        if self.versioned_release is not None:
+            out["versionedRelease"] = self.versioned_release
+        return out
+
+
+def group_by_ocid(entries: Iterable[Entry]) -> dict[str, tuple[str, list[dict[str, Any]]]]:
+    """Group releases by ``ocid``, keeping their input order and the version of the first.
+
+    Examples
+    --------
+    >>> from spiral.ocds.reader import Entry
+    >>> entries = [Entry({"ocid": "b", "id": "1"}, "1.1", "", ""),
+    ...            Entry({"ocid": "a", "id": "2"}, "1.1", "", ""),
+    ...            Entry({"ocid": "b", "id": "3"}, "1.1", "", "")]
+    >>> {ocid: [r["id"] for r in rs] for ocid, (_, rs) in group_by_ocid(entries).items()}
+    {'b': ['1', '3'], 'a': ['2']}
+    """
+    groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    for release, version, _uri, _where in entries:
+        group = groups.get(release["ocid"])
+        if group is None:
+            groups[release["ocid"]] = (version, [release])
+        else:
+            group[1].append(release)
+    return groups
+
+
+def compile_records(
+    entries: Iterable[Entry],
+    *,
+    compiled: bool = True,
+    versioned: bool = False,
+    report: ProblemReport | None = None,
+    progress: Progress | None = None,
+) -> Iterator[Record]:
+    """Compile releases into records, one per ``ocid``, in ``ocid`` order.
+
+    Parameters
+    ----------
+    entries : iterable of Entry
+        Releases as :meth:`spiral.ocds.reader.OCDSReader.releases` yields them.
+    compiled, versioned : bool
+        Which merged releases to make for each record.
+    report : ProblemReport, optional
+        Where a process whose releases cannot be merged at all is reported (it is left out).
+    progress : callable, optional
+        Told ``("compile", done, total)`` as records are made.
+
+    Examples
+    --------
+    >>> from spiral.ocds.reader import Entry
+    >>> releases = [{"ocid": "ocds-1", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"],
+    ...              "parties": [{"id": "GB-1", "name": "A Council", "roles": ["buyer"]}]},
+    ...             {"ocid": "ocds-1", "id": "2", "date": "2024-02-01T00:00:00Z", "tag": ["award"],
+    ...              "parties": [{"id": "GB-2", "name": "A Supplier", "roles": ["supplier"]}]}]
+    >>> [record] = compile_records(Entry(r, "1.1", "", "") for r in releases)
+    >>> [party["name"] for party in record.compiled_release["parties"]]
+    ['A Council', 'A Supplier']
+    """
+    groups = group_by_ocid(entries)
+    total = len(groups)
+    for done, ocid in enumerate(sorted(groups), 1):
+        version, releases = groups.pop(ocid)
+        record = _record(
+            ocid, version, releases, compiled=compiled, versioned=versioned, report=report
+        )
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress("compile", done, total)
+        if record is not None:
+            yield record
+
+
+def _record(
+    ocid: str,
+    version: str,
+    releases: list[dict[str, Any]],
+    *,
+    compiled: bool,
+    versioned: bool,
+    report: ProblemReport | None,
+) -> Record | None:
+    record = Record(ocid, releases)
+    tag = tag_for_version(version)
+    try:
+        if compiled:
+            record.compiled_release = compile_release(releases, tag)
+        if versioned:
+            record.versioned_release = versioned_release(releases, tag)
+    except Exception as error:  # any merge failure is reported, not raised
+        if report is None:
+            raise
+        report.add(MERGE_FAILED, ocid, f"the releases of {ocid} could not be merged: {error}")
+        return None
+    return record
+
+
+def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, int]]:
+    """For JSON Lines files: the (file, line) where each ``ocid`` is written for the last time.
+
+    Found without parsing (see :func:`spiral.ocds.reader.line_ocids`); an ``ocid`` written with
+    escaped characters is not found, and its process is compiled at the end.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_text('{"ocid": "a"}\\n{"ocid": "b"}\\n{"ocid": "a"}\\n')
+    >>> last_lines([source])
+    {'a': (0, 3), 'b': (0, 2)}
+    """
+    return _scan(list(paths), 1).last
+
+
+@dataclass
+class _Scanned:
+    """What one pass over JSON Lines finds without parsing."""
+
+    owners: list[bytearray]  # the partition owning each line of each file
+    last: dict[str, tuple[int, int]]  # where each ocid is written for the last time
+    exact: bool  # no escaped characters could hide an ocid from the pass
+
+
+def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
+    """One pass without parsing: the owner of each line among ``count`` partitions, and the
+    (file, line) where each ``ocid`` is written for the last time."""
+    import zlib
+
+    from spiral.ocds.reader import SHARED_LINE, line_ocids
+
+    owners: list[bytearray] = []
+    last: dict[str, tuple[int, int]] = {}
+    exact = True
+    for index, path in enumerate(paths):
+        table = bytearray()
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, 1):
+                found = line_ocids(line)
+                owner = SHARED_LINE
+                if len(found) == 1:
+                    raw = next(iter(found))
+                    if b"\\" not in raw:
+                        owner = zlib.crc32(raw) % count
+                table.append(owner)
+                if exact and b"\\u" in line:
+                    exact = False  # a key written "\\u006fcid" would go unseen
+                for raw in found:
+                    if b"\\" in raw:
+                        exact = False
+                    try:
+                        last[raw.decode()] = (index, number)
+                    except UnicodeDecodeError:
+                        exact = False
+        owners.append(table)
+    return _Scanned(owners, last, exact)
+
+
+def stream_records(
+    reader: OCDSReader,
+    paths: list[str | os.PathLike[str]],
+    *,
+    compiled: bool = True,
+    versioned: bool = False,
+    progress: Progress | None = None,
+    counter: CompileResult | None = None,
+    last: dict[str, tuple[int, int]] | None = None,
+) -> Iterator[Record]:
+    """Compile the releases of JSON Lines files, each process as soon as its last line is read.
+
+    Records come in the order their processes end, not in ``ocid`` order. Only the releases of
+    processes still open are held, so memory follows the spread of a process in the input, not
+    the size of the input. The input must not write an ``ocid`` with escaped characters
+    (``\\u0061``), which the first pass cannot read: :func:`write_compiled` checks this and
+    otherwise holds every release.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_text(
+    ...     '{"ocid": "b", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n'
+    ...     '{"ocid": "a", "id": "2", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n'
+    ...     '{"ocid": "b", "id": "3", "date": "2024-02-01T00:00:00Z", "tag": ["award"]}\\n')
+    >>> [(r.ocid, len(r.releases)) for r in stream_records(OCDSReader(), [source])]
+    [('a', 1), ('b', 2)]
+    """
+    if last is None:
+        last = last_lines(paths)
+    report = reader.report
+    # The processes that end at each line, in the order of the lines.
+    ends: dict[tuple[int, int], list[str]] = {}
+    for ocid, where in last.items():
+        ends.setdefault(where, []).append(ocid)
+    endings = sorted(ends, reverse=True)
+    groups: dict[str, tuple[str, list[dict[str, Any]]]] = {}
+    position = (-1, -1)
+
+    def finish(ocids: Iterable[str]) -> Iterator[Record]:
+        for ocid in ocids:
+            if ocid not in groups:
+                continue  # none of its releases could be read
+            done_version, releases = groups.pop(ocid)
+            record = _record(
+                ocid, done_version, releases, compiled=compiled, versioned=versioned, report=report
+            )
+            if record is not None:
+                yield record
+
+    entries: Iterator[Entry] = reader.releases(paths)
+    if counter is not None:
+        entries = _counted(entries, counter, progress)
+    for release, version, _uri, _where in entries:
+        if reader.position != position:
+            position = reader.position
+            # Every line before this one is read: the processes ending there are complete.
+            while endings and endings[-1] < position:
+                yield from finish(ends.pop(endings.pop()))
+        ocid = release["ocid"]
+        group = groups.get(ocid)
+        if group is None:
+            groups[ocid] = (version, [release])
+        else:
+            group[1].append(release)
+    for ending in reversed(endings):
+        yield from finish(ends.pop(ending))
+    yield from finish(sorted(groups))  # processes the first pass could not see (escaped ocids)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while millions of small, acyclic objects are made.
+
+    Without this, each collection walks every release held so far, and reading slows down as
+    the input grows. Parsed JSON holds no reference cycles, so nothing is left uncollected.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class CompileResult:
+    """What a compile run read and wrote, and the problems it met."""
+
+    report: ProblemReport
+    releases: int = 0
+    records: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+def write_compiled(
+    paths: Iterable[str | os.PathLike[str]],
+    out: IO[bytes],
+    *,
+    jsonl: bool = False,
+    versioned: bool = False,
+    uri: str = "",
+    published_date: str = "",
+    version: str | None = None,
+    publisher: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> CompileResult:
+    """Read OCDS files, compile their releases and write the result.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Release packages, releases, records or record packages, in any shape the reader takes.
+    out : binary file
+        Where the output goes.
+    jsonl : bool
+        Write one compiled release per line (with ``versioned``, one versioned release per line)
+        instead of one record package.
+    versioned : bool
+        Without ``jsonl``: also put a versioned release in each record.
+    uri, published_date, version, publisher
+        The record package's metadata. By default, like ``ocdskit compile --package``: empty
+        ``uri`` and ``publishedDate``, the publisher of the last package read; the ``version``
+        is that of the data (ocdskit writes ``"1.1"`` unless told otherwise).
+    progress : callable, optional
+        Told ``(stage, done, total)`` while reading (releases read) and compiling.
+    workers : int
+        Processes to share the work among when the output and every input are JSON Lines
+        (``0``: one per CPU); otherwise one. The output is the same either way. One by default:
+        sharing pays only on CPUs left idle, and costs a first pass over the input.
+
+    Returns
+    -------
+    CompileResult
+        Counts and the problem report; the valid remainder is always written.
+
+    Examples
+    --------
+    >>> import io, pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "p.json"
+    >>> _ = source.write_text('{"uri": "u", "version": "1.1", "publishedDate": "2024-01-01T00:00:00Z",'
+    ...     ' "publisher": {"name": "A Council"}, "releases": [{"ocid": "ocds-1", "id": "1",'
+    ...     ' "date": "2024-01-01T00:00:00Z", "tag": ["tender"], "tender": {"id": "t"}}]}')
+    >>> buffer = io.BytesIO()
+    >>> result = write_compiled([source], buffer, jsonl=True)
+    >>> buffer.getvalue()
+    b'{"tag":["compiled"],"id":"ocds-1-2024-01-01T00:00:00Z","date":"2024-01-01T00:00:00Z","ocid":"ocds-1","tender":{"id":"t"}}\\n'
+    >>> result.records, result.releases
+    (1, 1)
+    """  # noqa: E501
+    paths = list(paths)
+    count = _workers(paths, jsonl=jsonl, workers=workers)
+    with _collector_paused():
+        if count > 1:
+            return _write_jsonl_in_parallel(paths, out, versioned=versioned, workers=count)
+        return _write_compiled(
+            paths,
+            out,
+            jsonl=jsonl,
+            versioned=versioned,
+            uri=uri,
+            published_date=published_date,
+            version=version,
+            publisher=publisher,
+            progress=progress,
+        )
+
+
+def _write_compiled(
+    paths: Iterable[str | os.PathLike[str]],
+    out: IO[bytes],
+    *,
+    jsonl: bool,
+    versioned: bool,
+    uri: str,
+    published_date: str,
+    version: str | None,
+    publisher: dict[str, Any] | None,
+    progress: Progress | None,
+) -> CompileResult:
+    reader = OCDSReader(check_fields=False)
+    result = CompileResult(reader.report)
+    paths = list(paths)
+    compiled = not (jsonl and versioned)
+    dumps = orjson.dumps
+
+    def serialise(record: Record) -> bytes:
+        if jsonl:
+            return dumps(record.versioned_release if versioned else record.compiled_release)
+        return dumps(record.as_dict())
+
+    chunks: Iterator[tuple[str, bytes]]
+    scanned = None
+    if paths and all(_is_json_lines(path) for path in paths):
+        # Compile each process when its last line is read, keeping only its output (unless an
+        # escaped ocid could hide from the first pass: then hold everything).
+        scanned = _scan(paths, 1)
+    if paths and scanned is not None and scanned.exact:
+        streamed = stream_records(
+            reader,
+            paths,
+            compiled=compiled,
+            versioned=versioned,
+            progress=progress,
+            counter=result,
+            last=scanned.last,
+        )
+        serialised = ((record.ocid, serialise(record)) for record in streamed)
+        if jsonl:
+            result.records = _write_in_order(serialised, out, scanned.last)
+            result.kinds = dict(reader.kinds)
+            return result
+        chunks = iter(sorted(serialised))
+    else:
+        entries = _counted(reader.releases(paths), result, progress)
+        records = compile_records(
+            entries,
+            compiled=compiled,
+            versioned=versioned,
+            report=reader.report,
+            progress=progress,
+        )
+        chunks = ((record.ocid, serialise(record)) for record in records)
+    if jsonl:
+        for _ocid, chunk in chunks:
+            out.write(chunk)
+            out.write(b"\n")
+            result.records += 1
+    else:
+        # Every release is read (so the metadata is complete) before the first record is made.
+        first = next(chunks, None)
+        out.write(dumps(_package_head(reader, uri, published_date, version, publisher))[:-1])
+        out.write(b',"records":[')
+        if first is not None:
+            out.write(first[1])
+            result.records += 1
+            for _ocid, chunk in chunks:
+                out.write(b",")
+                out.write(chunk)
+                result.records += 1
+        out.write(b"]}\n")
+    result.kinds = dict(reader.kinds)
+    return result
+
+
+def _write_in_order(
+    chunks: Iterator[tuple[str, bytes]], out: IO[bytes], last: dict[str, tuple[int, int]]
+) -> int:
+    """Write compiled processes in ``ocid`` order as soon as every smaller ``ocid`` is done.
+
+    Records come in the order of the last lines of their processes (see
+    :func:`stream_records`). Input sorted by ``ocid`` is written as it is read; otherwise the
+    processes that finish early wait here.
+    """
+    order = iter(sorted(last))
+    waiting: dict[str, bytes] = {}
+    following = next(order, None)
+    written = 0
+    for ocid, chunk in chunks:
+        waiting[ocid] = chunk
+        # Records come in the order their last lines are read: every ocid whose last line comes
+        # before this one's is done (written, waiting, or without a record).
+        bound = last.get(ocid)
+        if bound is None:  # cannot happen when the first pass saw every ocid, which it checks
+            raise RuntimeError(f"the first pass missed the ocid {ocid!r}")
+        while following is not None and last[following] < bound:
+            ready = waiting.pop(following, None)
+            if ready is not None:
+                out.write(ready)
+                out.write(b"\n")
+                written += 1
+            following = next(order, None)
+    while following is not None:
+        ready = waiting.pop(following, None)
+        if ready is not None:
+            out.write(ready)
+            out.write(b"\n")
+            written += 1
+        following = next(order, None)
+    if waiting:  # cannot happen when the first pass saw every ocid, which it checks
+        raise RuntimeError(f"compiled processes left unwritten: {sorted(waiting)[:3]}")
+    return written
+
+
+def _package_head(
+    reader: OCDSReader,
+    uri: str,
+    published_date: str,
+    version: str | None,
+    publisher: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The record package's fields before ``records``, in the order ocdskit writes them."""
+    metadata = reader.metadata
+    versions = sorted(metadata.versions)
+    head: dict[str, Any] = {
+        "uri": uri,
+        "publisher": publisher or metadata.publisher or {},
+        "publishedDate": published_date,
+    }
+    if metadata.license is not None:
+        head["license"] = metadata.license
+    if metadata.publication_policy is not None:
+        head["publicationPolicy"] = metadata.publication_policy
+    head["version"] = version or (versions[-1] if versions else "1.1")
+    if metadata.extensions:
+        head["extensions"] = list(metadata.extensions)
+    if metadata.uris:
+        head["packages"] = metadata.uris
+    return head
+
+
+def _counted(
+    entries: Iterator[Entry], result: CompileResult, progress: Progress | None
+) -> Iterator[Entry]:
+    for count, entry in enumerate(entries, 1):
+        result.releases = count
+        if progress is not None and count % 10000 == 0:
+            progress("read", count, 0)
+        yield entry
+
+
+def compiled_releases(
+    paths: Iterable[str | os.PathLike[str]], reader: OCDSReader | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield one compiled release per contracting process, whatever the input holds.
+
+    Compiled releases (one per line, say) pass through as they are; records give their
+    ``compiledRelease`` (or have their releases compiled when they have none); releases and
+    release packages are grouped by ``ocid`` and compiled. This is the input the indicators and
+    red flags take.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "c.jsonl"
+    >>> _ = source.write_text(
+    ...     '{"ocid": "ocds-1", "id": "x", "date": "2024-01-01T00:00:00Z", "tag": ["compiled"]}\\n'
+    ...     '{"ocid": "ocds-2", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"]}\\n')
+    >>> [(c["ocid"], c["tag"]) for c in compiled_releases([source])]
+    [('ocds-1', ['compiled']), ('ocds-2', ['compiled'])]
+    """
+    reader = reader if reader is not None else OCDSReader()
+    pending: list[Entry] = []
+    for path in paths:
+        for item, where in reader.items(path):
+            if isinstance(item, dict) and item.get("tag") == ["compiled"]:
+                reader.kinds[COMPILED_RELEASE] = reader.kinds.get(COMPILED_RELEASE, 0) + 1
+                yield item
+            elif isinstance(item, dict) and "compiledRelease" in item and "ocid" in item:
+                reader.kinds[RECORD] = reader.kinds.get(RECORD, 0) + 1
+                yield item["compiledRelease"]
+            elif isinstance(item, dict) and is_array(item.get("records")):
+                for record in item["records"]:
+                    if isinstance(record, dict) and isinstance(record.get("compiledRelease"), dict):
+                        yield record["compiledRelease"]
+                    else:
+                        pending.extend(reader.releases_in(record, where))
+                reader.finish(item, where)
+            else:
+                pending.extend(reader.releases_in(item, where))
+    for record in compile_records(pending, report=reader.report):
+        if record.compiled_release is not None:
+            yield record.compiled_release
+
+
+_SNIFF_BYTES = 16 * 1024 * 1024
+
+
+def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int) -> int:
+    """How many processes to compile with (1: in this process)."""
+    if not jsonl or workers == 1 or len(paths) == 0:
+        return 1
+    if workers == 0:
+        workers = os.cpu_count() or 1
+    if workers < 2 or not all(_is_json_lines(path) for path in paths):
+        return 1
+    return workers
+
+
+def _is_json_lines(path: str | os.PathLike[str]) -> bool:
+    from spiral.ocds.reader import shape_of
+
+    with open(path, "rb") as handle:
+        return shape_of(handle, _SNIFF_BYTES) == "lines"
+
+
+# What every worker needs from the first pass, set before the workers are forked (and so shared
+# with them without copying): the owner of each line, and where each ocid is last written.
+_SCANNED: _Scanned | None = None
+
+
+def _compile_partition(
+    paths: list[str | os.PathLike[str]], index: int, count: int, versioned: bool, target: str
+) -> tuple[list[str], ProblemReport, int, dict[str, int]]:
+    """In a worker: compile the processes of one partition into a file, in ocid order."""
+    gc.disable()
+    scanned = _SCANNED if _SCANNED is not None else _scan(paths, count)
+    reader = OCDSReader(check_fields=False, partition=(index, count), owners=scanned.owners)
+    result = CompileResult(reader.report)
+    dumps = orjson.dumps
+    streamed: Iterator[Record]
+    if scanned.exact:
+        streamed = stream_records(
+            reader,
+            paths,
+            compiled=not versioned,
+            versioned=versioned,
+            counter=result,
+            last=scanned.last,
+        )
+    else:  # an escaped ocid could hide from the first pass: hold the partition whole
+        entries = _counted(reader.releases(paths), result, None)
+        streamed = compile_records(
+            entries, compiled=not versioned, versioned=versioned, report=reader.report
+        )
+    chunks = sorted(
+        (record.ocid, dumps(record.versioned_release if versioned else record.compiled_release))
+        for record in streamed
+    )
+    with open(target, "wb") as out:
+        for _ocid, chunk in chunks:
+            out.write(chunk)
+            out.write(b"\n")
+    return [ocid for ocid, _ in chunks], reader.report, result.releases, reader.kinds
+
+
+def _write_jsonl_in_parallel(
+    paths: list[str | os.PathLike[str]], out: IO[bytes], *, versioned: bool, workers: int
+) -> CompileResult:
+    """Compile in ``workers`` processes, each owning the processes whose ocid hashes to it.
+
+    Each worker reads every line but parses only its own (see
+    :func:`spiral.ocds.reader.line_owner`), compiles them and writes them in ``ocid`` order to a
+    file of its own; the files are then merged in ``ocid`` order, so the output is exactly what
+    one process writes.
+    """
+    import heapq
+    import multiprocessing
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="spiral-compile-") as folder:
+        targets = [os.path.join(folder, f"part-{index}.jsonl") for index in range(workers)]
+        global _SCANNED  # noqa: PLW0603 - handed to the forked workers, then cleared
+        _SCANNED = _scan(paths, workers)
+        context = multiprocessing.get_context("fork")
+        try:
+            pool = context.Pool(workers)
+        finally:
+            _SCANNED = None
+        with pool:
+            parts = pool.starmap(
+                _compile_partition,
+                [(paths, index, workers, versioned, targets[index]) for index in range(workers)],
+            )
+        result = CompileResult(ProblemReport())
+        handles = [open(target, "rb") for target in targets]  # noqa: SIM115 - closed below
+        try:
+            streams = []
+            for (ocids, report, releases, kinds), handle in zip(parts, handles, strict=True):
+                result.report.merge(report)
+                result.releases += releases
+                for kind, number in kinds.items():
+                    result.kinds[kind] = result.kinds.get(kind, 0) + number
+                streams.append(zip(ocids, handle, strict=False))
+            for _ocid, line in heapq.merge(*streams, key=lambda pair: pair[0]):
+                out.write(line)
+                result.records += 1
+        finally:
+            for handle in handles:
+                handle.close()
+    return result
