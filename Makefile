@@ -33,7 +33,7 @@ demo: install ## Create the SQLite database and load the fictional demo council
 	$(PY) python manage.py load_demo
 
 run: demo ## Run Spiral on http://127.0.0.1:8000 with the demo council loaded
-	$(PY) python manage.py demo_personas
+	$(PY) python manage.py demo_personas --url http://$(HOST):$(PORT)/
 	$(PY) python manage.py runserver $(HOST):$(PORT)
 
 test: install lint typecheck architecture migrations-check pytest ## Run the whole test suite (lint, types, layering, migrations, pytest)

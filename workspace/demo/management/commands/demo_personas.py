@@ -13,6 +13,11 @@ from workspace.demo.personas import ORGANISATIONS, PERSONAS
 class Command(BaseCommand):
     help = "Print the demo personas' usernames, roles and the demo password."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="Where Spiral is being served."
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         names = {spec.key: spec.name for spec in ORGANISATIONS}
         self.stdout.write("")
@@ -20,7 +25,7 @@ class Command(BaseCommand):
             "Spiral demo: Kingsmere Borough Council is fictional, and so is everyone in it."
         )
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/ with password: {settings.SPIRAL_DEMO_PASSWORD}"
+            f"Sign in at {options['url']} with password: {settings.SPIRAL_DEMO_PASSWORD}"
         )
         self.stdout.write("")
         for persona in PERSONAS:
