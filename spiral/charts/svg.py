@@ -54,12 +54,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(count, 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    start = math.floor(low / step) * step
-    ticks: list[float] = []
-    value = start
-    while value < high + step * 0.999:
-        ticks.append(float(round(value, 10)))
-        value += step
+    first = math.floor(low / step)
+    last = math.ceil(high / step)
+    ticks = [float(round(index * step, 10)) for index in range(first, last + 1)]
     return ticks
 
 

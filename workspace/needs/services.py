@@ -88,18 +88,36 @@ def indicator_values_store(
     return len(rows)
 
 
-def _read_upload(upload: UploadedFile, *, proportion_rows: bool) -> pd.DataFrame:
+def _read_upload(
+    upload: UploadedFile, *, proportion_rows: bool
+) -> tuple[pd.DataFrame | None, list[Problem], pd.Series]:
+    """The engine's validated table (or its problems), and the file's area codes as text."""
     suffix = Path(upload.name or "upload.csv").suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xlsm"}:
-        raise ImportErrors([Problem(None, "file", "The file must be a CSV or an Excel workbook")])
+        problem = Problem(None, "file", "The file must be a CSV or an Excel workbook")
+        return None, [problem], pd.Series([], dtype=str)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as stream:
             for chunk in upload.chunks():
                 stream.write(chunk)
-        return read_local_file(
-            path, defaults={"indicator_id": "upload"}, proportion=proportion_rows
-        )
+        try:
+            table = read_local_file(
+                path, defaults={"indicator_id": "upload"}, proportion=proportion_rows
+            )
+        except ImportErrors as error:
+            problems = list(error.problems)
+            try:
+                raw = (
+                    pd.read_excel(path, dtype=str, keep_default_na=False)
+                    if suffix != ".csv"
+                    else pd.read_csv(path, dtype=str, keep_default_na=False)
+                )
+            except (ValueError, OSError):
+                return None, problems, pd.Series([], dtype=str)
+            codes = raw["area_code"].str.strip() if "area_code" in raw.columns else None
+            return None, problems, codes if codes is not None else pd.Series([], dtype=str)
+    return table, [], table["area_code"]
 
 
 def indicator_import(
@@ -124,26 +142,30 @@ def indicator_import(
     organisation: Organisation = cycle.programme.organisation
     if Indicator.objects.filter(organisation=organisation, key=key).exists():
         raise ValidationError({"key": "Your council already has an indicator with this id"})
-    table = _read_upload(upload, proportion_rows=statistic == Indicator.Statistic.PROPORTION)
-    missing_counts = table["numerator"].isna() | table["denominator"].isna()
-    problems = [
-        Problem(int(row) + 1, "numerator", "a numerator and a denominator are needed")
-        for row in np.flatnonzero(missing_counts.to_numpy())
-    ]
+    table, problems, codes = _read_upload(
+        upload, proportion_rows=statistic == Indicator.Statistic.PROPORTION
+    )
     known = {area.code: area for area in Area.objects.all()}
-    unknown = ~table["area_code"].isin(list(known))
+    already = {(p.row, p.field) for p in problems}
+    well_formed = codes.str.fullmatch(r"[EWSNK]\d{8}").fillna(False).astype(bool)
+    unknown = well_formed & ~codes.isin(list(known))
     problems += [
-        Problem(
-            int(row) + 1, "area_code", f"{table['area_code'].iloc[row]} is not an area Spiral holds"
-        )
+        Problem(int(row) + 1, "area_code", f"{codes.iloc[row]} is not an area Spiral holds")
         for row in np.flatnonzero(unknown.to_numpy())
+        if (int(row) + 1, "area_code") not in already
     ]
-    zero = table["denominator"].fillna(1) <= 0
-    problems += [
-        Problem(int(row) + 1, "denominator", "must be greater than zero")
-        for row in np.flatnonzero(zero.to_numpy())
-    ]
-    if problems:
+    if table is not None:
+        missing = table["numerator"].isna() | table["denominator"].isna()
+        problems += [
+            Problem(int(row) + 1, "numerator", "a numerator and a denominator are needed")
+            for row in np.flatnonzero(missing.to_numpy())
+        ]
+        zero = table["denominator"].fillna(1) <= 0
+        problems += [
+            Problem(int(row) + 1, "denominator", "must be greater than zero")
+            for row in np.flatnonzero(zero.to_numpy())
+        ]
+    if problems or table is None:
         raise ImportErrors(sorted(problems, key=lambda p: (p.row or 0, p.field)))
     with transaction.atomic():
         indicator = Indicator.objects.create(
