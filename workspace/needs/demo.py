@@ -119,7 +119,7 @@ def _areas() -> dict[str, Area]:
             "parent_code": "E12000002",
             "fictional": True,
             "derivation": (
-                f"Fictional. Figures are Warrington's (E06000007) real counts and populations "
+                f"Its figures are Warrington's (E06000007) real counts and populations "
                 f"x {SCALE}, numerators further scaled per indicator, rounded; IMD score "
                 f"{KINGSMERE_IMD} chosen for the demonstration."
             ),

@@ -114,7 +114,7 @@ def needs_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         if own is not None:
             initial["area"] = own.pk
     form = NeedsAssessmentForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         areas=Area.objects.exclude(code="E92000001"),
         indicators=Indicator.objects.filter(pk__in=[i.pk for i in available]),
@@ -147,8 +147,9 @@ def needs_assessment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def indicator_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(pk)
     require_edit(request.user, cycle)
-    form = IndicatorUploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
+    posted = request.method == "POST"
+    form = IndicatorUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
             indicator = services.indicator_import(
@@ -163,9 +164,9 @@ def indicator_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 upload=form.cleaned_data["file"],
             )
         except ImportErrors as error:
-            problems = [_problem_text(problem) for problem in error.problems]
-            for text in problems:
-                form.add_error("file", text)
+            problems = list(error.problems)
+            for problem in problems:
+                form.add_error("file", _problem_text(problem))
         except ValidationError as error:
             form.add_service_error(error)
         else:
