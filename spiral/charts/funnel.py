@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from spiral.charts.svg import COLOURS, LinearScale, document, nice_ticks, number
+from spiral.charts.svg import COLOURS, LinearScale, chart_id, document, nice_ticks, number
 
 __all__ = ["FunnelPoint", "funnel_svg"]
 
@@ -77,7 +77,16 @@ def funnel_svg(
     """
     xs = [float(x) for x in limits["x"]]
     all_x = xs + [p.x for p in points]
-    all_y = [float(v) for key in limits if key != "x" for v in limits[key]]
+    # the limits fan out to 0 and 100% at tiny denominators: scale the y axis to the part of
+    # the funnel near the areas, and clip the lines to the plotting area
+    near = min((p.x for p in points), default=0.0) / 2
+    all_y = [
+        float(v)
+        for key in limits
+        if key != "x"
+        for x, v in zip(xs, limits[key], strict=True)
+        if x >= near
+    ]
     all_y += [p.y for p in points] + [baseline]
     x_ticks = nice_ticks(0.0, max(all_x))
     y_ticks = nice_ticks(min(all_y), max(all_y))
@@ -101,12 +110,17 @@ def funnel_svg(
         f'<text transform="translate(14 {(TOP + HEIGHT - BOTTOM) / 2}) rotate(-90)" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
+    clip = chart_id(title, len(points), "clip")
+    body.append(
+        f'<clipPath id="{clip}"><rect x="{LEFT}" y="{TOP}" width="{WIDTH - RIGHT - LEFT}" '
+        f'height="{HEIGHT - BOTTOM - TOP}"/></clipPath>'
+    )
     for key, dash in (("2s", "6 4"), ("3s", "")):
         for side in ("lower", "upper"):
             ys = [float(v) for v in limits[f"{side}_{key}_limit"]]
             body.append(
                 f'<path d="{_path(xs, ys, sx, sy)}" fill="none" stroke="{COLOURS["grey"]}" '
-                f'stroke-width="1.5" stroke-dasharray="{dash}"/>'
+                f'stroke-width="1.5" stroke-dasharray="{dash}" clip-path="url(#{clip})"/>'
             )
     body.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{sy(baseline)}" y2="{sy(baseline)}" '

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
-__all__ = ["COLOURS", "LinearScale", "document", "nice_ticks", "number"]
+__all__ = ["COLOURS", "LinearScale", "chart_id", "document", "nice_ticks", "number"]
 
 COLOURS = {
     "text": "#0b0c0c",
@@ -81,6 +81,18 @@ class LinearScale:
         return round(self.start + share * (self.stop - self.start), 2)
 
 
+def chart_id(*parts: object) -> str:
+    """A stable id for elements of one chart (the same input gives the same id).
+
+    Examples
+    --------
+    >>> chart_id("Smoking", 3) == chart_id("Smoking", 3), chart_id("a")[:6]
+    (True, 'chart-')
+    """
+    text = "|".join(str(part) for part in parts)
+    return "chart-" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
 def document(width: int, height: int, title: str, description: str, body: Sequence[str]) -> str:
     """The outer ``<svg>`` element, accessible, around the drawn ``body``.
 
@@ -89,10 +101,7 @@ def document(width: int, height: int, title: str, description: str, body: Sequen
     >>> document(10, 10, "A & B", "Nothing", [])[:40]
     '<svg xmlns="http://www.w3.org/2000/svg" '
     """
-    key = (
-        "chart-"
-        + hashlib.sha1(f"{title}|{description}".encode(), usedforsecurity=False).hexdigest()[:10]
-    )
+    key = chart_id(title, description)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{key}-t {key}-d" '
