@@ -45,7 +45,7 @@ def spine_svg(rows: Sequence[SpineRow], *, title: str, area_label: str) -> str:
     True
     """
     height = 40 + ROW * len(rows) + 30
-    left, right = LABEL + 10, WIDTH - 20
+    left, right = LABEL + 20, WIDTH - 20
     centre = (left + right) / 2
     half = (right - left) / 2
     body = [
@@ -84,11 +84,16 @@ def spine_svg(rows: Sequence[SpineRow], *, title: str, area_label: str) -> str:
     body.append(
         f'<rect x="{left}" y="{legend - 10}" width="24" height="12" fill="{COLOURS["light"]}"/>'
         f'<text x="{left + 30}" y="{legend}">comparator range</text>'
-        f'<circle cx="{left + 170}" cy="{legend - 4}" r="6" fill="{COLOURS["better"]}"/>'
-        f'<text x="{left + 180}" y="{legend}">{escape(area_label)}</text>'
     )
+    for offset, status in ((150, "better"), (215, "similar"), (285, "worse")):
+        body.append(
+            f'<circle cx="{left + offset}" cy="{legend - 4}" r="6" fill="{COLOURS[status]}" '
+            f'stroke="{COLOURS["text"]}"/>'
+            f'<text x="{left + offset + 10}" y="{legend}">{status}</text>'
+        )
     description = (
         f"Spine chart of {len(rows)} indicators: {area_label}'s value against England "
-        "(centre line) and the range of its comparators; better values to the right."
+        "(centre line) and the range of its comparators; better values to the right "
+        "(indicators without a polarity are not mirrored and not coloured)."
     )
     return document(WIDTH, height, title, description, body)
