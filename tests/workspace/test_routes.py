@@ -57,6 +57,13 @@ EXPECTED = {
     "frameworks/<int:pk>/",
     "frameworks/<int:pk>/adapt/",
     "frameworks/<int:pk>/new-version/",
+    "cycles/<int:pk>/needs-assessment/",
+    "cycles/<int:pk>/needs-assessment/edit/",
+    "cycles/<int:pk>/needs-assessment/upload/",
+    "cycles/<int:pk>/needs-assessment/document/",
+    "cycles/<int:pk>/needs-assessment/document.pdf",
+    "cycles/<int:pk>/needs-assessment/figures.csv",
+    "api/cycles/<pk>/needs-assessment",
 }
 
 

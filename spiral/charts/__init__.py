@@ -1,0 +1,1 @@
+"""Charts as accessible inline SVG (funnel plots, trends with intervals, spine charts)."""

@@ -1,0 +1,111 @@
+"""The analyst's needs assessment journey in a real browser.
+
+Sign in → the programme's cycle → its needs assessment (spine chart, comparison tables,
+funnel plots, trends, forecast) → choose the indicators and contents → try an upload with
+mistakes and see them by row and column → upload good data → open the document. A
+screenshot of each page goes to ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from workspace.cycles import services
+from workspace.cycles.models import Cycle
+from workspace.demo.personas import Cast
+from workspace.needs.demo import load_needs_demo
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def home_care_cycle(browser_cast: Cast) -> Cycle:
+    frameworks = {record.key: record for record in services.framework_load_shipped()}
+    programme = services.programme_create(
+        actor=browser_cast.users["commissioner"],
+        organisation=browser_cast.organisations["council"],
+        partner_organisation=None,
+        name="Adult home care",
+        service_area="Adult social care",
+        description="Help at home for adults with care and support needs.",
+    )
+    cycle = services.cycle_start(
+        actor=browser_cast.users["commissioner"],
+        programme=programme,
+        framework=frameworks["ipc-analyse-plan-do-review"],
+    )
+    load_needs_demo(cast=browser_cast, progress=lambda _: None)
+    return cycle
+
+
+def test_an_analyst_builds_and_exports_the_needs_assessment(
+    page: Page,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    home_care_cycle: Cycle,
+    tmp_path: Path,
+) -> None:
+    sign_in("analyst")
+    page.get_by_role("link", name="Programmes").click()
+    page.get_by_role("link", name="Adult home care").click()
+    page.get_by_role("link", name="Cycle 1").first.click()
+    page.get_by_role("link", name="Needs assessment figures").click()
+    expect(page.get_by_role("heading", name="Needs assessment: Adult home care")).to_be_visible()
+    expect(page.get_by_text("Kingsmere is a fictional council")).to_be_visible()
+    expect(page.locator('svg[role="img"]').first).to_be_visible()
+    screenshot("needs-assessment")
+
+    page.get_by_role("button", name="Change indicators and contents").click()
+    page.get_by_label("Preventable sight loss from diabetic eye disease").uncheck()
+    page.get_by_label("Summary of need").fill(
+        "Deaths in hospital are higher than England's; home care should support dying at home."
+    )
+    page.get_by_label("Demand forecast").uncheck()
+    screenshot("needs-assessment-edit")
+    page.get_by_role("button", name="Save needs assessment").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Needs assessment saved")
+    expect(page.get_by_text("home care should support dying at home")).to_be_visible()
+
+    page.get_by_role("button", name="Upload local data").click()
+    page.get_by_label("Indicator id").fill("local-falls-65")
+    page.get_by_label("Indicator name").fill("Falls in people aged 65+")
+    page.get_by_label("Proportion (Wilson score interval)").check()
+    page.get_by_label("Percentage (per 100)").check()
+    page.get_by_label("Low is good").check()
+    page.get_by_label("Unit").fill("%")
+    bad = tmp_path / "falls.csv"
+    bad.write_text("area_code,period,numerator,denominator\nE06099901,2023,40,30\nE9,2023,1,9\n")
+    page.get_by_label("CSV or Excel file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("alert")).to_contain_text("Row 1, numerator")
+    expect(page.get_by_role("alert")).to_contain_text("Row 2, area_code")
+    screenshot("needs-upload-errors")
+
+    good = tmp_path / "falls-fixed.csv"
+    good.write_text(
+        "area_code,period,numerator,denominator\nE06099901,2023,412,38000\n"
+        "E08000007,2023,530,57000\nE92000001,2023,91000,10100000\n"
+    )
+    page.get_by_label("Indicator id").fill("local-falls-65")
+    page.get_by_label("Indicator name").fill("Falls in people aged 65+")
+    page.get_by_label("Proportion (Wilson score interval)").check()
+    page.get_by_label("Percentage (per 100)").check()
+    page.get_by_label("Low is good").check()
+    page.get_by_label("Unit").fill("%")
+    page.get_by_label("CSV or Excel file").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Imported Falls in people aged 65+")
+    page.get_by_label("Falls in people aged 65+").check()
+    page.get_by_role("button", name="Save needs assessment").click()
+    expect(page.get_by_role("heading", name="Falls in people aged 65+")).to_be_visible()
+    screenshot("needs-assessment-with-local-data")
+
+    page.get_by_role("link", name="Open the document (HTML)").click()
+    expect(
+        page.get_by_role("heading", name="Needs assessment: Adult home care, cycle 1")
+    ).to_be_visible()
+    screenshot("needs-assessment-document")

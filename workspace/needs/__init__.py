@@ -1,0 +1,1 @@
+"""The Analyse stage's needs assessment: indicator data, comparators and the document."""
