@@ -57,6 +57,20 @@ EXPECTED = {
     "frameworks/<int:pk>/",
     "frameworks/<int:pk>/adapt/",
     "frameworks/<int:pk>/new-version/",
+    "cycles/<int:pk>/sourcing/",
+    "cycles/<int:pk>/sourcing/new/",
+    "sourcing/<int:pk>/",
+    "sourcing/<int:pk>/milestones/new/",
+    "sourcing/<int:pk>/transaction-costs/",
+    "sourcing/<int:pk>/criteria/",
+    "sourcing/<int:pk>/bids/new/",
+    "sourcing/<int:pk>/award/",
+    "sourcing/<int:pk>/ocds.json",
+    "sourcing/<int:pk>/notices.json",
+    "programmes/<int:pk>/market/",
+    "programmes/<int:pk>/market/import-ocds/",
+    "programmes/<int:pk>/market/import-spend/",
+    "programmes/<int:pk>/market/statement/",
 }
 
 
