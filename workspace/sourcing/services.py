@@ -1,8 +1,11 @@
 """Use cases for sourcing and the market view: each in one transaction, each change audited.
 
 Every function is named ``<entity>_<verb>`` and takes keyword arguments only. Changes need
-the EDIT capability in the programme's lead or partner organisation and an open cycle; rule
-breaches raise :class:`django.core.exceptions.ValidationError` with a message per field.
+the EDIT capability in the programme's lead or partner organisation. A complete cycle still
+takes sourcing records, so that a council can record the cycles it ran before Spiral, and a
+contract's delivery milestones and termination, which come after its cycle; once a contract
+is awarded its criteria and bids no longer change. Rule breaches raise
+:class:`django.core.exceptions.ValidationError` with a message per field.
 Figures are worked out by the engine (:mod:`spiral.sourcing`, :mod:`spiral.ocds`,
 :mod:`spiral.spend`); nothing here re-implements a formula.
 
@@ -29,8 +32,8 @@ from django.utils import timezone
 from spiral.ocds.compile import compiled_releases
 from spiral.ocds.indicators import award_table, process_table, procurement_indicators
 from spiral.ocds.problems import ProblemReport
-from spiral.ocds.reader import OCDSReader
-from spiral.ocds.validation import validate_files
+from spiral.ocds.reader import RELEASE_PACKAGE, OCDSReader, kind_of
+from spiral.ocds.validation import validate_item
 from spiral.sourcing.evaluation import check_weights, score_bids
 from spiral.sourcing.market import (
     concentration,
@@ -91,11 +94,6 @@ def _check_editor(actor: User, programme: Programme) -> None:
         raise PermissionDenied("You cannot change this programme's sourcing records.")
 
 
-def _check_open(cycle: Cycle) -> None:
-    if not cycle.is_open:
-        raise ValidationError("This cycle is complete: its sourcing can no longer change.")
-
-
 def do_stage(cycle: Cycle) -> str:
     """The id of the cycle's stage where the service is secured (empty if it has none)."""
     ids = [stage.id for stage in cycle.definition.stages]
@@ -129,7 +127,6 @@ def sourcing_create(
 ) -> Sourcing:
     """Record the sourcing route chosen for a cycle, with its planned dates."""
     _check_editor(actor, cycle.programme)
-    _check_open(cycle)
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "Enter a title for what is being secured"
@@ -178,7 +175,6 @@ def milestone_add(
 ) -> Milestone:
     """Add a milestone to the route's timeline."""
     _check_editor(actor, sourcing.cycle.programme)
-    _check_open(sourcing.cycle)
     errors = {}
     if not title.strip():
         errors["title"] = "Enter the milestone"
@@ -214,7 +210,6 @@ def costs_save(
 ) -> TransactionCosts:
     """Record (or replace) the transaction costs of a sourcing route."""
     _check_editor(actor, sourcing.cycle.programme)
-    _check_open(sourcing.cycle)
     errors: dict[str, str] = {}
     if not per_bid_cost_source.strip():
         errors["per_bid_cost_source"] = "Enter where the per-bid cost comes from"
@@ -300,7 +295,6 @@ def criteria_set(
 ) -> Sourcing:
     """Set the award criteria's weights (percent; they must sum to 100)."""
     _check_editor(actor, sourcing.cycle.programme)
-    _check_open(sourcing.cycle)
     if sourcing.awarded_bid_id is not None:
         raise ValidationError("The contract is awarded: its criteria can no longer change.")
     try:
@@ -343,7 +337,6 @@ def bid_record(
 ) -> Bid:
     """Record a bid with its moderated quality and social value scores."""
     _check_editor(actor, sourcing.cycle.programme)
-    _check_open(sourcing.cycle)
     errors: dict[str, str] = {}
     if sourcing.awarded_bid_id is not None:
         raise ValidationError("The contract is awarded: no more bids can be recorded.")
@@ -418,7 +411,6 @@ def award_record(
 ) -> Decision:
     """Award the contract to a bid, logging the award decision in the cycle's decision log."""
     _check_editor(actor, sourcing.cycle.programme)
-    _check_open(sourcing.cycle)
     if sourcing.awarded_bid_id is not None:
         raise ValidationError("This contract is already awarded.")
     if bid.sourcing_id != sourcing.pk:
@@ -576,6 +568,51 @@ class ImportRefused(Exception):  # noqa: N818 - it is an outcome, named for what
     report: ProblemReport
 
 
+PACKAGE_PLACEHOLDERS = {
+    "uri": "placeholder:",
+    "publisher": {"name": ""},
+    "publishedDate": "2000-01-01T00:00:00Z",
+}
+
+
+def ocds_check(paths: list[Path]) -> tuple[ProblemReport, ProblemReport]:
+    """Validate OCDS files: the problems that refuse an import, and warnings.
+
+    Every release (and record) is validated against the shipped OCDS schema, and any error in
+    one, or any JSON that cannot be read, refuses the import. A release package's own fields
+    (``uri``, ``publishedDate``, ``publisher``...) are validated too, but Spiral keeps only the
+    releases, so an error there is a warning.
+    """
+    reader = OCDSReader()
+    warnings = ProblemReport()
+    for path in paths:
+        for item, where in reader.items(path):
+            if kind_of(item) == RELEASE_PACKAGE and item.get("version") is not None:
+                own = {k: v for k, v in item.items() if k != "releases"}
+                validate_item({**own, "releases": []}, where, warnings)
+                kept = {**PACKAGE_PLACEHOLDERS, "version": item["version"]}
+                validate_item({**kept, "releases": item.get("releases")}, where, reader.report)
+            else:
+                validate_item(item, where, reader.report)
+            reader.finish(item, where)
+    return reader.report, warnings
+
+
+def _read_ocds(paths: list[Path], name: str) -> tuple[list[dict[str, Any]], ProblemReport]:
+    report, warnings = ocds_check(paths)
+    if report:
+        raise ImportRefused(report)
+    reader = OCDSReader()
+    releases = list(compiled_releases(paths, reader))
+    if reader.report:
+        raise ImportRefused(reader.report)
+    if not releases:
+        empty = ProblemReport()
+        empty.add("no data", name, "the file holds no OCDS release or record")
+        raise ImportRefused(empty)
+    return releases, warnings
+
+
 def ocds_import(
     *,
     actor: User,
@@ -590,29 +627,21 @@ def ocds_import(
     Raises
     ------
     ImportRefused
-        With the validation report, when the file holds any error: nothing is imported.
+        With the validation report, when a release or record has any error: nothing is
+        imported.
     """
     _check_editor(actor, programme)
     suffix = Path(file_name).suffix or ".json"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
-        report = validate_files([path], OCDSReader())
-        if report:
-            raise ImportRefused(report)
-        reader = OCDSReader()
-        releases = list(compiled_releases([path], reader))
-        if reader.report:
-            raise ImportRefused(reader.report)
-    if not releases:
-        empty = ProblemReport()
-        empty.add("no data", file_name, "the file holds no OCDS release or record")
-        raise ImportRefused(empty)
+        releases, warnings = _read_ocds([path], file_name)
     return _store_ocds(
         actor=actor,
         programme=programme,
         file_name=file_name,
         releases=releases,
+        warnings=warnings,
         description=description,
         at=at,
     )
@@ -624,6 +653,7 @@ def _store_ocds(
     programme: Programme,
     file_name: str,
     releases: list[dict[str, Any]],
+    warnings: ProblemReport,
     description: str,
     at: dt.datetime | None,
 ) -> MarketImport:
@@ -633,7 +663,7 @@ def _store_ocds(
             kind=MarketImport.Kind.OCDS,
             file_name=file_name,
             description=description,
-            summary={"processes": len(releases)},
+            summary={"processes": len(releases), "warnings": warnings.as_dict()},
             imported_by=actor,
             imported_at=_now(at),
         )
@@ -646,24 +676,28 @@ def _store_ocds(
 
 
 def ocds_import_paths(
-    *, actor: User | None, programme: Programme, paths: list[Path], file_name: str
-) -> MarketImport:
-    """Import OCDS files from disk (the demo's shipped packages), refusing any with errors."""
-    report = validate_files(paths, OCDSReader())
-    if report:
-        raise ImportRefused(report)
-    reader = OCDSReader()
-    releases = list(compiled_releases(paths, reader))
-    if reader.report:
-        raise ImportRefused(reader.report)
-    return _store_ocds(
-        actor=actor,
-        programme=programme,
-        file_name=file_name,
-        releases=releases,
-        description="",
-        at=None,
-    )
+    *, actor: User | None, programmes: list[Programme], paths: list[Path], file_name: str
+) -> list[MarketImport]:
+    """Import OCDS files from disk (the demo's shipped packages) into each programme, whole.
+
+    Raises
+    ------
+    ImportRefused
+        When any file holds an error: nothing is imported.
+    """
+    releases, warnings = _read_ocds(paths, file_name)
+    return [
+        _store_ocds(
+            actor=actor,
+            programme=programme,
+            file_name=file_name,
+            releases=releases,
+            warnings=warnings,
+            description="",
+            at=None,
+        )
+        for programme in programmes
+    ]
 
 
 def spend_import(

@@ -97,7 +97,7 @@ def sourcing_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         f"Sourcing: cycle {cycle.number}",
         cycle=cycle,
         sourcings=[(s, route_of(s.route)) for s in sourcings],
-        may_edit=_may(request, cycle.programme, Capability.EDIT) and cycle.is_open,
+        may_edit=_may(request, cycle.programme, Capability.EDIT),
     )
 
 
@@ -160,8 +160,7 @@ def sourcing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         scores=services.bid_scores(sourcing),
         bids=list(sourcing.bids.all()),
         notices=services.notices(sourcing),
-        may_edit=_may(request, sourcing.cycle.programme, Capability.EDIT)
-        and sourcing.cycle.is_open,
+        may_edit=_may(request, sourcing.cycle.programme, Capability.EDIT),
     )
 
 
@@ -411,8 +410,10 @@ def ocds_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "nothing was imported",
             )
         else:
+            warned = sum(w["count"] for w in record.summary["warnings"].values())
+            note = f", with {warned} warning(s) about the package's own fields" if warned else ""
             messages.success(
-                request, f"Imported {record.summary['processes']} contracting process(es)"
+                request, f"Imported {record.summary['processes']} contracting process(es){note}"
             )
             return redirect("sourcing:market", pk=programme.pk)
     return _page(

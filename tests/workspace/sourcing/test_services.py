@@ -317,10 +317,10 @@ def test_a_grant_publishes_ocds_but_no_uk_notices(cast: Cast, cycle: Cycle) -> N
 
 def test_valid_ocds_is_imported_whole(cast: Cast, programme: Programme) -> None:
     files = sorted(PACKAGES.glob("*.json"))[:5]
-    record = services.ocds_import_paths(
-        actor=cast.users["analyst"], programme=programme, paths=files, file_name="five.json"
+    (record,) = services.ocds_import_paths(
+        actor=cast.users["analyst"], programmes=[programme], paths=files, file_name="five.json"
     )
-    assert record.summary == {"processes": 5}
+    assert record.summary["processes"] == 5
     assert ImportedProcess.objects.filter(market_import=record).count() == 5
     view = services.market_view(programme)
     compiled = list(compiled_releases(files))
@@ -348,6 +348,24 @@ def test_an_ocds_file_with_any_error_imports_nothing(cast: Cast, programme: Prog
     assert counts["wrong type"] == 1
     assert not MarketImport.objects.exists()
     assert not ImportedProcess.objects.exists()
+
+
+def test_a_package_field_in_error_is_a_warning_not_a_refusal(
+    cast: Cast, programme: Programme
+) -> None:
+    release = (
+        b'{"ocid": "ocds-1", "id": "1", "date": "2024-01-01T00:00:00Z", "tag": ["tender"],'
+        b' "initiationType": "tender", "parties": []}'
+    )
+    package = (
+        b'{"uri": "https://example.org/p", "version": "1.1", "publishedDate": "",'
+        b' "publisher": {"name": "P"}, "releases": [' + release + b"]}"
+    )
+    record = services.ocds_import(
+        actor=cast.users["analyst"], programme=programme, file_name="p.json", data=package
+    )
+    assert record.summary["processes"] == 1
+    assert record.summary["warnings"]["badly formatted value"]["count"] == 1
 
 
 SPEND = (
