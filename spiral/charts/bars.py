@@ -17,7 +17,7 @@ def bar_chart(
     value_format: str = "{:,.0f}",
     width: int = 640,
     bar_height: int = 22,
-    label_width: int = 220,
+    label_width: int = 250,
 ) -> str:
     """Draw one bar per label, longest value the full width, with the value at each bar's end.
 
@@ -53,10 +53,10 @@ def bar_chart(
         y = top + index * (bar_height + gap)
         length = max(room * abs(value) / largest, 1.0)
         text_y = y + bar_height * 0.7
-        shown = label if len(label) <= 32 else label[:31] + "…"
+        shown = label if len(label) <= 30 else label[:29] + "…"
         parts.append(
             f'<text x="{label_width - 6}" y="{text_y:.1f}" text-anchor="end" '
-            f'font-size="13" fill="#0b0c0c">{escape(shown)}</text>'
+            f'font-size="12" fill="#0b0c0c">{escape(shown)}</text>'
         )
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '

@@ -631,9 +631,9 @@ def ocds_import(
         imported.
     """
     _check_editor(actor, programme)
-    suffix = Path(file_name).suffix or ".json"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
+        # The file keeps its own name, so that problems name the file people chose.
+        path = Path(folder) / (Path(file_name).name or "upload.json")
         path.write_bytes(data)
         releases, warnings = _read_ocds([path], file_name)
     return _store_ocds(
