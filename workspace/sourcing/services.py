@@ -84,6 +84,14 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at if at is not None else timezone.now()
 
 
+def _on_day(day: dt.date) -> dt.datetime:
+    """Noon on a past day (the time a decision of that day is logged at), else now."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
 def may_edit(user: Any, programme: Programme) -> bool:
     """Whether ``user`` may change this programme's sourcing and market records."""
     return any(has_capability(user, org, Capability.EDIT) for org in programme.organisations())
@@ -437,7 +445,7 @@ def award_record(
             options_considered=options,
             stage_id=do_stage(sourcing.cycle),
             decision_maker=decision_maker,
-            decided_at=at,
+            decided_at=at or _on_day(awarded_on),
         )
         before = snapshot(sourcing)
         sourcing.awarded_bid = bid

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from spiral.ocds.compile import compiled_releases
 from spiral.ocds.indicators import award_table, process_table, procurement_indicators
@@ -183,6 +184,7 @@ def test_the_award_goes_into_the_decision_log(cast: Cast, sourcing: Sourcing) ->
     )
     assert decision.cycle == sourcing.cycle
     assert decision.stage_id == "do"
+    assert timezone.localdate(decision.decided_at) == dt.date(2025, 5, 2)
     assert "Kingsmere Community Care CIC" in decision.title
     assert "Carewell Ltd" in decision.options_considered
     sourcing.refresh_from_db()
