@@ -63,6 +63,8 @@ EXPECTED = {
     "cycles/<int:pk>/sourcing/",
     "cycles/<int:pk>/sourcing/new/",
     "sourcing/<int:pk>/",
+    "sourcing/<int:pk>/edit/",
+    "sourcing/<int:pk>/terminate/",
     "sourcing/<int:pk>/milestones/new/",
     "sourcing/<int:pk>/transaction-costs/",
     "sourcing/<int:pk>/criteria/",

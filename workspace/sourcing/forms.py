@@ -224,3 +224,12 @@ class UploadForm(GovForm):
 class StatementForm(GovForm):
     text = forms.CharField(widget=forms.Textarea, label="Market position statement")
     required_messages = {"text": "Enter the market position statement"}
+
+
+class TerminationForm(GovForm):
+    terminated_on = _date("Contract ended on", required=True)
+    reason = forms.CharField(widget=forms.Textarea, label="Why the contract ended early")
+    required_messages = {
+        "terminated_on": "Enter the date the contract ended",
+        "reason": "Enter why the contract ended early",
+    }

@@ -117,6 +117,34 @@ def _audit(actor: User | None, action: str, target: Any, programme: Programme, *
 # --- the route and its timeline -------------------------------------------------------------
 
 
+def _check_route(
+    *,
+    title: str,
+    route: str,
+    rationale: str,
+    contract_value: Decimal,
+    dates: tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None],
+) -> None:
+    tender_start, tender_end, contract_start, contract_end = dates
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Enter what is being secured"
+    try:
+        route_of(route)
+    except KeyError:
+        errors["route"] = "Choose a sourcing route"
+    if not rationale.strip():
+        errors["rationale"] = "Enter why this route was chosen"
+    if contract_value < 0:
+        errors["contract_value"] = "The contract value must be 0 or more"
+    if tender_start and tender_end and tender_end < tender_start:
+        errors["tender_end"] = "The tender closing date must be on or after its opening date"
+    if contract_start and contract_end and contract_end < contract_start:
+        errors["contract_end"] = "The contract end date must be on or after its start date"
+    if errors:
+        raise ValidationError(errors)
+
+
 def sourcing_create(
     *,
     actor: User,
@@ -135,23 +163,13 @@ def sourcing_create(
 ) -> Sourcing:
     """Record the sourcing route chosen for a cycle, with its planned dates."""
     _check_editor(actor, cycle.programme)
-    errors: dict[str, str] = {}
-    if not title.strip():
-        errors["title"] = "Enter a title for what is being secured"
-    try:
-        route_of(route)
-    except KeyError:
-        errors["route"] = "Choose a sourcing route"
-    if not rationale.strip():
-        errors["rationale"] = "Enter why this route was chosen"
-    if contract_value < 0:
-        errors["contract_value"] = "The contract value must be 0 or more"
-    if tender_start and tender_end and tender_end < tender_start:
-        errors["tender_end"] = "The tender closing date must be on or after its opening date"
-    if contract_start and contract_end and contract_end < contract_start:
-        errors["contract_end"] = "The contract end date must be on or after its start date"
-    if errors:
-        raise ValidationError(errors)
+    _check_route(
+        title=title,
+        route=route,
+        rationale=rationale,
+        contract_value=contract_value,
+        dates=(tender_start, tender_end, contract_start, contract_end),
+    )
     with transaction.atomic():
         sourcing = Sourcing.objects.create(
             cycle=cycle,
@@ -169,6 +187,56 @@ def sourcing_create(
             created_at=_now(at),
         )
         _audit(actor, "chose sourcing route", sourcing, cycle.programme, after=snapshot(sourcing))
+    return sourcing
+
+
+def sourcing_update(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    title: str,
+    route: str,
+    rationale: str,
+    contract_value: Decimal,
+    planned_on: dt.date,
+    description: str = "",
+    tender_start: dt.date | None = None,
+    tender_end: dt.date | None = None,
+    contract_start: dt.date | None = None,
+    contract_end: dt.date | None = None,
+) -> Sourcing:
+    """Change a route's details and dates; the route itself is fixed once a bid is recorded."""
+    _check_editor(actor, sourcing.cycle.programme)
+    _check_route(
+        title=title,
+        route=route,
+        rationale=rationale,
+        contract_value=contract_value,
+        dates=(tender_start, tender_end, contract_start, contract_end),
+    )
+    if route != sourcing.route and sourcing.bids.exists():
+        raise ValidationError({"route": "Bids are recorded: the route can no longer change"})
+    with transaction.atomic():
+        before = snapshot(sourcing)
+        sourcing.title = title.strip()
+        sourcing.description = description.strip()
+        sourcing.route = route
+        sourcing.rationale = rationale.strip()
+        sourcing.contract_value = contract_value
+        sourcing.planned_on = planned_on
+        sourcing.tender_start = tender_start
+        sourcing.tender_end = tender_end
+        sourcing.contract_start = contract_start
+        sourcing.contract_end = contract_end
+        sourcing.save()
+        _audit(
+            actor,
+            "changed sourcing route",
+            sourcing,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(sourcing),
+        )
     return sourcing
 
 

@@ -34,6 +34,7 @@ from workspace.sourcing.forms import (
     MilestoneForm,
     SourcingForm,
     StatementForm,
+    TerminationForm,
     UploadForm,
 )
 from workspace.sourcing.models import MarketStatement, Sourcing, TransactionCosts
@@ -162,6 +163,50 @@ def sourcing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         notices=services.notices(sourcing),
         may_edit=_may(request, sourcing.cycle.programme, Capability.EDIT),
     )
+
+
+@login_required
+@GET_POST
+def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    initial = {name: getattr(sourcing, name) for name in SourcingForm.base_fields}
+    form = SourcingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.sourcing_update(
+                actor=request.user, sourcing=sourcing, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Saved: {saved.title}")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(
+        request,
+        "sourcing_new.html",
+        "Change the sourcing route",
+        cycle=sourcing.cycle,
+        form=form,
+        editing=True,
+    )
+
+
+@login_required
+@GET_POST
+def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    form = TerminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.sourcing_terminate(
+                actor=request.user, sourcing=sourcing, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Termination recorded: a termination notice follows")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "terminate.html", "Record an early end", sourcing=sourcing, form=form)
 
 
 @login_required

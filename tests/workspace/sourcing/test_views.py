@@ -35,6 +35,8 @@ def _pages(s: Sourcing) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/cycles/{c}/sourcing/", COMMISSIONING_READERS),
         ("get", f"/cycles/{c}/sourcing/new/", COMMISSIONING_EDITORS),
         ("get", f"/sourcing/{k}/", COMMISSIONING_READERS),
+        ("get", f"/sourcing/{k}/edit/", COMMISSIONING_EDITORS),
+        ("get", f"/sourcing/{k}/terminate/", COMMISSIONING_EDITORS),
         ("get", f"/sourcing/{k}/milestones/new/", COMMISSIONING_EDITORS),
         ("get", f"/sourcing/{k}/transaction-costs/", COMMISSIONING_EDITORS),
         ("get", f"/sourcing/{k}/criteria/", COMMISSIONING_EDITORS),
@@ -48,6 +50,8 @@ def _pages(s: Sourcing) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/programmes/{p}/market/statement/", COMMISSIONING_EDITORS),
         # Posts that change nothing (the forms are empty) still need the right to change.
         ("post", f"/cycles/{c}/sourcing/new/", COMMISSIONING_EDITORS),
+        ("post", f"/sourcing/{k}/edit/", COMMISSIONING_EDITORS),
+        ("post", f"/sourcing/{k}/terminate/", COMMISSIONING_EDITORS),
         ("post", f"/sourcing/{k}/milestones/new/", COMMISSIONING_EDITORS),
         ("post", f"/sourcing/{k}/transaction-costs/", COMMISSIONING_EDITORS),
         ("post", f"/sourcing/{k}/criteria/", COMMISSIONING_EDITORS),
@@ -260,3 +264,49 @@ def test_a_completed_award_hides_the_award_form(
     body = client_for("procurement").get(f"/sourcing/{sourcing.pk}/award/").content.decode()
     assert "already awarded" in body
     assert Decimal(sourcing.contract_value) > 0
+
+
+def test_a_route_is_changed_but_not_once_bids_are_in(
+    cast: Cast, sourcing: Sourcing, client_for: Callable[[str | None], Client]
+) -> None:
+    client = client_for("commissioner")
+    form = {
+        "title": "Home care, north",
+        "route": "pa23_open",
+        "rationale": "Still open.",
+        "contract_value": "2500000",
+        "planned_on": "2025-01-06",
+    }
+    assert client.post(f"/sourcing/{sourcing.pk}/edit/", form).status_code == 302
+    sourcing.refresh_from_db()
+    assert sourcing.title == "Home care, north"
+    evaluated(cast, sourcing)
+    body = client.post(
+        f"/sourcing/{sourcing.pk}/edit/", {**form, "route": "pa23_direct_award"}
+    ).content.decode()
+    assert "the route can no longer change" in body
+    sourcing.refresh_from_db()
+    assert sourcing.route == "pa23_open"
+
+
+def test_an_early_end_is_recorded_and_published_as_a_termination(
+    cast: Cast, sourcing: Sourcing, client_for: Callable[[str | None], Client]
+) -> None:
+    evaluated(cast, sourcing)
+    services.award_record(
+        actor=cast.users["procurement"],
+        sourcing=sourcing,
+        bid=sourcing.bids.get(bidder="Carewell Ltd"),
+        awarded_on=dt.date(2025, 5, 1),
+        rationale="R",
+        contract_start=dt.date(2025, 7, 1),
+    )
+    client = client_for("procurement")
+    refused = client.post(f"/sourcing/{sourcing.pk}/terminate/", {"terminated_on": "2026-01-31"})
+    assert "Enter why the contract ended early" in refused.content.decode()
+    client.post(
+        f"/sourcing/{sourcing.pk}/terminate/",
+        {"terminated_on": "2026-01-31", "reason": "The provider withdrew."},
+    )
+    notices = orjson.loads(client.get(f"/sourcing/{sourcing.pk}/notices.json").content)
+    assert notices["notices"][-1]["noticeType"] == "UK11"
