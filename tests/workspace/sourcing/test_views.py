@@ -310,3 +310,30 @@ def test_an_early_end_is_recorded_and_published_as_a_termination(
     )
     notices = orjson.loads(client.get(f"/sourcing/{sourcing.pk}/notices.json").content)
     assert notices["notices"][-1]["noticeType"] == "UK11"
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
+    programme: Programme,
+    client_for: Callable[[str | None], Client],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("workspace.sourcing.forms.MAX_UPLOAD_BYTES", 10)
+    response = client_for("analyst").post(
+        f"/programmes/{programme.pk}/market/import-ocds/",
+        {"file": SimpleUploadedFile("big.json", b"x" * 11)},
+    )
+    assert "The file must be smaller than 20 MB" in response.content.decode()
+    assert not MarketImport.objects.exists()
+
+
+def test_an_empty_ocds_file_is_refused_as_not_ocds(
+    programme: Programme, client_for: Callable[[str | None], Client]
+) -> None:
+    response = client_for("analyst").post(
+        f"/programmes/{programme.pk}/market/import-ocds/",
+        {"file": SimpleUploadedFile("empty.json", b"[]")},
+    )
+    body = response.content.decode()
+    assert "nothing was imported" in body
+    assert "the file holds no OCDS release or record" in body
+    assert not MarketImport.objects.exists()
