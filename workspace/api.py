@@ -16,6 +16,7 @@ from workspace.accounts.services import api_token_authenticate
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs.api import router as needs_router
+from workspace.sourcing.api import router as sourcing_router
 
 
 class TokenAuth(HttpBearer):
@@ -37,6 +38,7 @@ api = NinjaAPI(
 # Each area's operations live with the area and are mounted here.
 api.add_router("/", cycles_router)
 api.add_router("/", needs_router)
+api.add_router("/", sourcing_router)
 
 
 class MembershipOut(Schema):

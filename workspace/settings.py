@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "workspace.audit",
     "workspace.cycles",
     "workspace.needs",
+    "workspace.sourcing",
     "workspace.demo",
 ]
 

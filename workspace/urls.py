@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("workspace.audit.urls")),
     path("", include("workspace.cycles.urls")),
     path("", include("workspace.needs.urls")),
+    path("", include("workspace.sourcing.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

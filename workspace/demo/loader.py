@@ -7,6 +7,7 @@ from collections.abc import Callable
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 from workspace.needs.demo import load_needs_demo
+from workspace.sourcing.demo import load_sourcing_demo
 
 
 def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
@@ -15,3 +16,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     cast = create_cast(password=password)
     load_cycles_demo(cast=cast, progress=progress)
     load_needs_demo(cast=cast, progress=progress)
+    load_sourcing_demo(cast=cast, progress=progress)

@@ -1,0 +1,1 @@
+"""Securing a service: sourcing routes, transaction costs, bid evaluation and OCDS publication."""

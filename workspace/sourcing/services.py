@@ -1,0 +1,925 @@
+"""Use cases for sourcing and the market view: each in one transaction, each change audited.
+
+Every function is named ``<entity>_<verb>`` and takes keyword arguments only. Changes need
+the EDIT capability in the programme's lead or partner organisation. A complete cycle still
+takes sourcing records, so that a council can record the cycles it ran before Spiral, and a
+contract's delivery milestones and termination, which come after its cycle; once a contract
+is awarded its criteria and bids no longer change. Rule breaches raise
+:class:`django.core.exceptions.ValidationError` with a message per field.
+Figures are worked out by the engine (:mod:`spiral.sourcing`, :mod:`spiral.ocds`,
+:mod:`spiral.spend`); nothing here re-implements a formula.
+
+Imports are whole or nothing: an OCDS file with any validation error, or a spend file with
+any bad row, imports nothing and returns the grouped problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from spiral.ocds.compile import compiled_releases
+from spiral.ocds.indicators import award_table, process_table, procurement_indicators
+from spiral.ocds.problems import ProblemReport
+from spiral.ocds.reader import RELEASE_PACKAGE, OCDSReader, kind_of
+from spiral.ocds.validation import validate_item
+from spiral.sourcing.evaluation import check_weights, score_bids
+from spiral.sourcing.market import (
+    concentration,
+    concentration_band,
+    market_position_statement,
+    supplier_shares,
+)
+from spiral.sourcing.publication import (
+    BidderEntry,
+    CommissioningRecord,
+    MilestoneEntry,
+    ocds_release_package,
+    uk_notices,
+)
+from spiral.sourcing.routes import route as route_of
+from spiral.sourcing.transaction_costs import CostInputs, CostSummary, transaction_costs
+from spiral.spend.links import supplier_table
+from spiral.spend.payments import SpendValidationError, read_payments
+from workspace.accounts.access import Capability, has_capability
+from workspace.audit.services import audit_record, snapshot
+from workspace.cycles import services as cycle_services
+from workspace.cycles.models import Cycle, Decision, Programme
+from workspace.sourcing.models import (
+    Bid,
+    ImportedProcess,
+    MarketImport,
+    MarketStatement,
+    Milestone,
+    Sourcing,
+    SpendSupplier,
+    TransactionCosts,
+)
+
+DO_STAGES = ("procuring-services", "buy", "do", "commission")
+"""Stage ids of the shipped frameworks where a service is secured, in order of preference."""
+
+COST_ACTIVITIES = (
+    "market_engagement",
+    "specification",
+    "evaluation",
+    "legal",
+    "monitoring",
+    "disputes",
+)
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at if at is not None else timezone.now()
+
+
+def _on_day(day: dt.date) -> dt.datetime:
+    """Noon on a past day (the time a decision of that day is logged at), else now."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def may_edit(user: Any, programme: Programme) -> bool:
+    """Whether ``user`` may change this programme's sourcing and market records."""
+    return any(has_capability(user, org, Capability.EDIT) for org in programme.organisations())
+
+
+def _check_editor(actor: User, programme: Programme) -> None:
+    if not may_edit(actor, programme):
+        raise PermissionDenied("You cannot change this programme's sourcing records.")
+
+
+def do_stage(cycle: Cycle) -> str:
+    """The id of the cycle's stage where the service is secured (empty if it has none)."""
+    ids = [stage.id for stage in cycle.definition.stages]
+    return next((stage for stage in DO_STAGES if stage in ids), "")
+
+
+def _audit(actor: User | None, action: str, target: Any, programme: Programme, **kw: Any) -> None:
+    audit_record(
+        actor=actor, action=action, target=target, organisation=programme.organisation, **kw
+    )
+
+
+# --- the route and its timeline -------------------------------------------------------------
+
+
+def _check_route(
+    *,
+    title: str,
+    route: str,
+    rationale: str,
+    contract_value: Decimal,
+    dates: tuple[dt.date | None, dt.date | None, dt.date | None, dt.date | None],
+) -> None:
+    tender_start, tender_end, contract_start, contract_end = dates
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Enter what is being secured"
+    try:
+        route_of(route)
+    except KeyError:
+        errors["route"] = "Choose a sourcing route"
+    if not rationale.strip():
+        errors["rationale"] = "Enter why this route was chosen"
+    if contract_value < 0:
+        errors["contract_value"] = "The contract value must be 0 or more"
+    if tender_start and tender_end and tender_end < tender_start:
+        errors["tender_end"] = "The tender closing date must be on or after its opening date"
+    if contract_start and contract_end and contract_end < contract_start:
+        errors["contract_end"] = "The contract end date must be on or after its start date"
+    if errors:
+        raise ValidationError(errors)
+
+
+def sourcing_create(
+    *,
+    actor: User,
+    cycle: Cycle,
+    title: str,
+    route: str,
+    rationale: str,
+    contract_value: Decimal,
+    planned_on: dt.date,
+    description: str = "",
+    tender_start: dt.date | None = None,
+    tender_end: dt.date | None = None,
+    contract_start: dt.date | None = None,
+    contract_end: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Sourcing:
+    """Record the sourcing route chosen for a cycle, with its planned dates."""
+    _check_editor(actor, cycle.programme)
+    _check_route(
+        title=title,
+        route=route,
+        rationale=rationale,
+        contract_value=contract_value,
+        dates=(tender_start, tender_end, contract_start, contract_end),
+    )
+    with transaction.atomic():
+        sourcing = Sourcing.objects.create(
+            cycle=cycle,
+            title=title.strip(),
+            description=description.strip(),
+            route=route,
+            rationale=rationale.strip(),
+            contract_value=contract_value,
+            planned_on=planned_on,
+            tender_start=tender_start,
+            tender_end=tender_end,
+            contract_start=contract_start,
+            contract_end=contract_end,
+            created_by=actor,
+            created_at=_now(at),
+        )
+        _audit(actor, "chose sourcing route", sourcing, cycle.programme, after=snapshot(sourcing))
+    return sourcing
+
+
+def sourcing_update(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    title: str,
+    route: str,
+    rationale: str,
+    contract_value: Decimal,
+    planned_on: dt.date,
+    description: str = "",
+    tender_start: dt.date | None = None,
+    tender_end: dt.date | None = None,
+    contract_start: dt.date | None = None,
+    contract_end: dt.date | None = None,
+) -> Sourcing:
+    """Change a route's details and dates; the route itself is fixed once a bid is recorded."""
+    _check_editor(actor, sourcing.cycle.programme)
+    _check_route(
+        title=title,
+        route=route,
+        rationale=rationale,
+        contract_value=contract_value,
+        dates=(tender_start, tender_end, contract_start, contract_end),
+    )
+    if route != sourcing.route and sourcing.bids.exists():
+        raise ValidationError({"route": "Bids are recorded: the route can no longer change"})
+    with transaction.atomic():
+        before = snapshot(sourcing)
+        sourcing.title = title.strip()
+        sourcing.description = description.strip()
+        sourcing.route = route
+        sourcing.rationale = rationale.strip()
+        sourcing.contract_value = contract_value
+        sourcing.planned_on = planned_on
+        sourcing.tender_start = tender_start
+        sourcing.tender_end = tender_end
+        sourcing.contract_start = contract_start
+        sourcing.contract_end = contract_end
+        sourcing.save()
+        _audit(
+            actor,
+            "changed sourcing route",
+            sourcing,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(sourcing),
+        )
+    return sourcing
+
+
+def milestone_add(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    title: str,
+    kind: str,
+    due_on: dt.date,
+    met_on: dt.date | None = None,
+) -> Milestone:
+    """Add a milestone to the route's timeline."""
+    _check_editor(actor, sourcing.cycle.programme)
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter the milestone"
+    if kind not in Milestone.Kind.values:
+        errors["kind"] = "Choose the kind of milestone"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        milestone = Milestone.objects.create(
+            sourcing=sourcing, title=title.strip(), kind=kind, due_on=due_on, met_on=met_on
+        )
+        _audit(
+            actor, "added milestone", milestone, sourcing.cycle.programme, after=snapshot(milestone)
+        )
+    return milestone
+
+
+# --- transaction costs ----------------------------------------------------------------------
+
+
+def costs_save(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    day_rate: Decimal,
+    per_bid_cost: Decimal,
+    per_bid_cost_source: str,
+    expected_saving_percent: Decimal,
+    staff_days: dict[str, Decimal],
+    external: dict[str, Decimal],
+    bids_received: int | None = None,
+    at: dt.datetime | None = None,
+) -> TransactionCosts:
+    """Record (or replace) the transaction costs of a sourcing route."""
+    _check_editor(actor, sourcing.cycle.programme)
+    errors: dict[str, str] = {}
+    if not per_bid_cost_source.strip():
+        errors["per_bid_cost_source"] = "Enter where the per-bid cost comes from"
+    if day_rate <= 0:
+        errors["day_rate"] = "The day rate must be more than 0"
+    if not Decimal(0) <= expected_saving_percent <= Decimal(100):
+        errors["expected_saving_percent"] = "The expected saving must be between 0 and 100%"
+    for name, value in [*staff_days.items(), *external.items()]:
+        if value < 0:
+            errors[name] = "Enter 0 or more"
+    unknown = (
+        (set(staff_days) | set(external))
+        - {f"{a}_days" for a in COST_ACTIVITIES}
+        - {f"{a}_external" for a in COST_ACTIVITIES}
+    )
+    if unknown:
+        raise ValueError(f"unknown cost fields: {sorted(unknown)}")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = TransactionCosts.objects.filter(sourcing=sourcing).first()
+        before = snapshot(existing) if existing is not None else None
+        costs = existing or TransactionCosts(sourcing=sourcing)
+        costs.day_rate = day_rate
+        costs.per_bid_cost = per_bid_cost
+        costs.per_bid_cost_source = per_bid_cost_source.strip()
+        costs.expected_saving_percent = expected_saving_percent
+        costs.bids_received = bids_received
+        for name, value in [*staff_days.items(), *external.items()]:
+            setattr(costs, name, value)
+        costs.updated_by = actor
+        costs.updated_at = _now(at)
+        costs.save()
+        _audit(
+            actor,
+            "recorded transaction costs",
+            costs,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(costs),
+        )
+    return costs
+
+
+def bids_counted(sourcing: Sourcing) -> int:
+    """Bids received: the figure recorded with the costs, else the bids recorded."""
+    costs = TransactionCosts.objects.filter(sourcing=sourcing).first()
+    if costs is not None and costs.bids_received is not None:
+        return costs.bids_received
+    return sourcing.bids.count()
+
+
+def cost_summary(sourcing: Sourcing) -> CostSummary | None:
+    """The engine's transaction cost summary for a route (``None`` before costs are recorded)."""
+    costs = TransactionCosts.objects.filter(sourcing=sourcing).first()
+    if costs is None:
+        return None
+    return transaction_costs(
+        CostInputs(
+            day_rate=float(costs.day_rate),
+            staff_days={a: float(getattr(costs, f"{a}_days")) for a in COST_ACTIVITIES},
+            external={a: float(getattr(costs, f"{a}_external")) for a in COST_ACTIVITIES},
+            bids=bids_counted(sourcing),
+            per_bid_cost=float(costs.per_bid_cost),
+            contract_value=float(sourcing.contract_value),
+            expected_saving_rate=float(costs.expected_saving_percent) / 100.0,
+        )
+    )
+
+
+def elapsed_days(sourcing: Sourcing) -> int | None:
+    """Days from the route's planning date to the award (``None`` before the award)."""
+    if sourcing.awarded_on is None:
+        return None
+    return (sourcing.awarded_on - sourcing.planned_on).days
+
+
+# --- evaluation and award -------------------------------------------------------------------
+
+
+def criteria_set(
+    *, actor: User, sourcing: Sourcing, price: int, quality: int, social_value: int
+) -> Sourcing:
+    """Set the award criteria's weights (percent; they must sum to 100)."""
+    _check_editor(actor, sourcing.cycle.programme)
+    if sourcing.awarded_bid_id is not None:
+        raise ValidationError("The contract is awarded: its criteria can no longer change.")
+    try:
+        check_weights(price, quality, social_value)
+    except ValueError as error:
+        raise ValidationError({"price_weight": str(error).capitalize()}) from None
+    with transaction.atomic():
+        before = snapshot(sourcing)
+        sourcing.price_weight = price
+        sourcing.quality_weight = quality
+        sourcing.social_value_weight = social_value
+        sourcing.save(update_fields=["price_weight", "quality_weight", "social_value_weight"])
+        _audit(
+            actor,
+            "set award criteria",
+            sourcing,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(sourcing),
+        )
+    return sourcing
+
+
+def bid_record(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    bidder: str,
+    price: Decimal,
+    quality_score: Decimal,
+    social_value_score: Decimal,
+    moderation_notes: str = "",
+    sme: bool = False,
+    vcse: bool = False,
+    public_body: bool = False,
+    identifier_scheme: str = "",
+    identifier_id: str = "",
+    received_on: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Bid:
+    """Record a bid with its moderated quality and social value scores."""
+    _check_editor(actor, sourcing.cycle.programme)
+    errors: dict[str, str] = {}
+    if sourcing.awarded_bid_id is not None:
+        raise ValidationError("The contract is awarded: no more bids can be recorded.")
+    if not bidder.strip():
+        errors["bidder"] = "Enter the bidder's name"
+    if price <= 0:
+        errors["price"] = "The price must be more than 0"
+    for name, score in (
+        ("quality_score", quality_score),
+        ("social_value_score", social_value_score),
+    ):
+        if not Decimal(0) <= score <= Decimal(100):
+            errors[name] = "Enter a score from 0 to 100"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        bid = Bid.objects.create(
+            sourcing=sourcing,
+            bidder=bidder.strip(),
+            identifier_scheme=identifier_scheme.strip(),
+            identifier_id=identifier_id.strip(),
+            sme=sme,
+            vcse=vcse,
+            public_body=public_body,
+            price=price,
+            quality_score=quality_score,
+            social_value_score=social_value_score,
+            moderation_notes=moderation_notes.strip(),
+            received_on=received_on,
+            recorded_by=actor,
+            recorded_at=_now(at),
+        )
+        _audit(actor, "recorded bid", bid, sourcing.cycle.programme, after=snapshot(bid))
+    return bid
+
+
+def bid_scores(sourcing: Sourcing) -> list[dict[str, Any]]:
+    """Every bid scored and ranked by the engine (empty until the weights are set)."""
+    bids = list(sourcing.bids.all())
+    if not bids or not sourcing.has_weights:
+        return []
+    frame = pd.DataFrame(
+        {
+            "bid": bids,
+            "bidder": [b.bidder for b in bids],
+            "price": [float(b.price) for b in bids],
+            "quality": [float(b.quality_score) for b in bids],
+            "social_value": [float(b.social_value_score) for b in bids],
+        }
+    )
+    scored = score_bids(
+        frame,
+        price_weight=sourcing.price_weight or 0,
+        quality_weight=sourcing.quality_weight or 0,
+        social_value_weight=sourcing.social_value_weight or 0,
+    )
+    rows = scored.sort_values(["rank", "bidder"], kind="stable").to_dict("records")
+    return [{str(k): v for k, v in row.items()} for row in rows]
+
+
+def award_record(
+    *,
+    actor: User,
+    sourcing: Sourcing,
+    bid: Bid,
+    awarded_on: dt.date,
+    rationale: str,
+    decision_maker: str = "",
+    contract_start: dt.date | None = None,
+    contract_end: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> Decision:
+    """Award the contract to a bid, logging the award decision in the cycle's decision log."""
+    _check_editor(actor, sourcing.cycle.programme)
+    if sourcing.awarded_bid_id is not None:
+        raise ValidationError("This contract is already awarded.")
+    if bid.sourcing_id != sourcing.pk:
+        raise ValidationError({"bid": "Choose one of this route's bids"})
+    if not sourcing.has_weights:
+        raise ValidationError({"bid": "Set the award criteria before awarding"})
+    if contract_start and contract_end and contract_end < contract_start:
+        raise ValidationError({"contract_end": "The end date must be on or after the start"})
+    scores = {row["bid"].pk: row for row in bid_scores(sourcing)}
+    chosen = scores[bid.pk]
+    options = "; ".join(
+        f"{row['bidder']}: {row['weighted_score']:.2f} (rank {row['rank']})"
+        for row in scores.values()
+    )
+    with transaction.atomic():
+        decision = cycle_services.decision_record(
+            actor=actor,
+            cycle=sourcing.cycle,
+            title=(
+                f"Award {sourcing.title} to {bid.bidder} "
+                f"(weighted score {chosen['weighted_score']:.2f})"
+            ),
+            rationale=rationale,
+            options_considered=options,
+            stage_id=do_stage(sourcing.cycle),
+            decision_maker=decision_maker,
+            decided_at=at or _on_day(awarded_on),
+        )
+        before = snapshot(sourcing)
+        sourcing.awarded_bid = bid
+        sourcing.awarded_on = awarded_on
+        sourcing.award_decision = decision
+        if contract_start is not None:
+            sourcing.contract_start = contract_start
+        if contract_end is not None:
+            sourcing.contract_end = contract_end
+        sourcing.save()
+        _audit(
+            actor,
+            "awarded contract",
+            sourcing,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(sourcing),
+        )
+    return decision
+
+
+def sourcing_terminate(
+    *, actor: User, sourcing: Sourcing, terminated_on: dt.date, reason: str
+) -> Sourcing:
+    """Record that an awarded contract ended early (published as a termination notice)."""
+    _check_editor(actor, sourcing.cycle.programme)
+    if sourcing.awarded_bid_id is None or sourcing.contract_start is None:
+        raise ValidationError("Only a contract that has started can be terminated.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the contract ended"})
+    with transaction.atomic():
+        before = snapshot(sourcing)
+        sourcing.terminated_on = terminated_on
+        sourcing.save(update_fields=["terminated_on"])
+        _audit(
+            actor,
+            f"terminated contract: {reason.strip()}",
+            sourcing,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(sourcing),
+        )
+    return sourcing
+
+
+# --- publication ----------------------------------------------------------------------------
+
+
+def commissioning_record(sourcing: Sourcing) -> CommissioningRecord:
+    """The sourcing as the engine's plain commissioning record."""
+    organisation = sourcing.cycle.programme.organisation
+    buyer_id = f"GB-LAC-{organisation.ons_code}" if organisation.ons_code else organisation.slug
+    weights = ""
+    if sourcing.has_weights:
+        weights = (
+            f"Price {sourcing.price_weight}%, quality {sourcing.quality_weight}%, "
+            f"social value {sourcing.social_value_weight}%"
+        )
+    return CommissioningRecord(
+        ocid=sourcing.ocid,
+        title=sourcing.title,
+        description=sourcing.description or sourcing.title,
+        route=sourcing.route,
+        buyer_id=buyer_id,
+        buyer_name=organisation.name,
+        value=float(sourcing.contract_value),
+        planned=sourcing.planned_on,
+        rationale=sourcing.rationale,
+        milestones=tuple(
+            MilestoneEntry(
+                id=str(m.pk),
+                title=m.title,
+                due=m.due_on,
+                met=m.met_on,
+                type=m.kind,
+                after_award=m.after_award,
+            )
+            for m in sourcing.milestones.all()
+        ),
+        tender_start=sourcing.tender_start,
+        tender_end=sourcing.tender_end,
+        award_criteria_details=weights,
+        bids=tuple(
+            BidderEntry(
+                id=f"bid-{b.pk}",
+                name=b.bidder,
+                price=float(b.price),
+                sme=b.sme,
+                vcse=b.vcse,
+                public=b.public_body,
+                identifier_scheme=b.identifier_scheme,
+                identifier_id=b.identifier_id,
+                submitted=b.received_on,
+            )
+            for b in sourcing.bids.all()
+        ),
+        awarded_bid=f"bid-{sourcing.awarded_bid_id}" if sourcing.awarded_bid_id else None,
+        awarded=sourcing.awarded_on,
+        contract_start=sourcing.contract_start,
+        contract_end=sourcing.contract_end,
+        contract_signed=sourcing.contract_start if sourcing.awarded_on else None,
+        terminated=sourcing.terminated_on,
+    )
+
+
+def ocds_package(sourcing: Sourcing, *, uri: str) -> dict[str, Any]:
+    """The sourcing's OCDS 1.1 release package."""
+    return ocds_release_package(
+        commissioning_record(sourcing),
+        uri=uri,
+        publisher=sourcing.cycle.programme.organisation.name,
+        published=timezone.now(),
+    )
+
+
+def notices(sourcing: Sourcing) -> list[dict[str, Any]]:
+    """The UK notices the sourcing corresponds to."""
+    return uk_notices(commissioning_record(sourcing))
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRefused(Exception):  # noqa: N818 - it is an outcome, named for what happened
+    """An import refused whole, with the grouped problems to show."""
+
+    report: ProblemReport
+
+
+PACKAGE_PLACEHOLDERS = {
+    "uri": "placeholder:",
+    "publisher": {"name": ""},
+    "publishedDate": "2000-01-01T00:00:00Z",
+}
+
+
+def ocds_check(paths: list[Path]) -> tuple[ProblemReport, ProblemReport]:
+    """Validate OCDS files: the problems that refuse an import, and warnings.
+
+    Every release (and record) is validated against the shipped OCDS schema, and any error in
+    one, or any JSON that cannot be read, refuses the import. A release package's own fields
+    (``uri``, ``publishedDate``, ``publisher``...) are validated too, but Spiral keeps only the
+    releases, so an error there is a warning.
+    """
+    reader = OCDSReader()
+    warnings = ProblemReport()
+    for path in paths:
+        for item, where in reader.items(path):
+            if kind_of(item) == RELEASE_PACKAGE and item.get("version") is not None:
+                own = {k: v for k, v in item.items() if k != "releases"}
+                validate_item({**own, "releases": []}, where, warnings)
+                kept = {**PACKAGE_PLACEHOLDERS, "version": item["version"]}
+                validate_item({**kept, "releases": item.get("releases")}, where, reader.report)
+            else:
+                validate_item(item, where, reader.report)
+            reader.finish(item, where)
+    return reader.report, warnings
+
+
+def _read_ocds(paths: list[Path], name: str) -> tuple[list[dict[str, Any]], ProblemReport]:
+    report, warnings = ocds_check(paths)
+    if report:
+        raise ImportRefused(report)
+    reader = OCDSReader()
+    releases = list(compiled_releases(paths, reader))
+    if reader.report:
+        raise ImportRefused(reader.report)
+    if not releases:
+        empty = ProblemReport()
+        empty.add("no data", name, "the file holds no OCDS release or record")
+        raise ImportRefused(empty)
+    return releases, warnings
+
+
+def ocds_import(
+    *,
+    actor: User,
+    programme: Programme,
+    file_name: str,
+    data: bytes,
+    description: str = "",
+    at: dt.datetime | None = None,
+) -> MarketImport:
+    """Validate an OCDS file (release packages, JSON Lines...) and, if valid, import it whole.
+
+    Raises
+    ------
+    ImportRefused
+        With the validation report, when a release or record has any error: nothing is
+        imported.
+    """
+    _check_editor(actor, programme)
+    with tempfile.TemporaryDirectory() as folder:
+        # The file keeps its own name, so that problems name the file people chose.
+        path = Path(folder) / (Path(file_name).name or "upload.json")
+        path.write_bytes(data)
+        releases, warnings = _read_ocds([path], file_name)
+    return _store_ocds(
+        actor=actor,
+        programme=programme,
+        file_name=file_name,
+        releases=releases,
+        warnings=warnings,
+        description=description,
+        at=at,
+    )
+
+
+def _store_ocds(
+    *,
+    actor: User | None,
+    programme: Programme,
+    file_name: str,
+    releases: list[dict[str, Any]],
+    warnings: ProblemReport,
+    description: str,
+    at: dt.datetime | None,
+) -> MarketImport:
+    with transaction.atomic():
+        record = MarketImport.objects.create(
+            programme=programme,
+            kind=MarketImport.Kind.OCDS,
+            file_name=file_name,
+            description=description,
+            summary={"processes": len(releases), "warnings": warnings.as_dict()},
+            imported_by=actor,
+            imported_at=_now(at),
+        )
+        ImportedProcess.objects.bulk_create(
+            ImportedProcess(market_import=record, ocid=str(r["ocid"]), compiled_release=r)
+            for r in releases
+        )
+        _audit(actor, "imported OCDS data", record, programme, after=snapshot(record))
+    return record
+
+
+def ocds_import_paths(
+    *, actor: User | None, programmes: list[Programme], paths: list[Path], file_name: str
+) -> list[MarketImport]:
+    """Import OCDS files from disk (the demo's shipped packages) into each programme, whole.
+
+    Raises
+    ------
+    ImportRefused
+        When any file holds an error: nothing is imported.
+    """
+    releases, warnings = _read_ocds(paths, file_name)
+    return [
+        _store_ocds(
+            actor=actor,
+            programme=programme,
+            file_name=file_name,
+            releases=releases,
+            warnings=warnings,
+            description="",
+            at=None,
+        )
+        for programme in programmes
+    ]
+
+
+def spend_import(
+    *,
+    actor: User,
+    programme: Programme,
+    file_name: str,
+    data: bytes,
+    at: dt.datetime | None = None,
+) -> MarketImport:
+    """Read a payments-over-£500 file and, if every row is good, import its supplier totals.
+
+    Raises
+    ------
+    django.core.exceptions.ValidationError
+        Listing every bad row and field; nothing is imported.
+    """
+    _check_editor(actor, programme)
+    try:
+        payments = read_payments(data, name=file_name)
+    except SpendValidationError as error:
+        raise ValidationError({"file": [str(problem) for problem in error.problems]}) from None
+    suppliers = supplier_table(payments)
+    with transaction.atomic():
+        record = MarketImport.objects.create(
+            programme=programme,
+            kind=MarketImport.Kind.SPEND,
+            file_name=file_name,
+            summary={
+                "payments": len(payments),
+                "suppliers": len(suppliers),
+                "net_total": round(float(payments["net_amount"].sum()), 2),
+                "redacted": int(payments["redacted"].sum()),
+                "encoding": str(payments.attrs.get("encoding", "")),
+            },
+            imported_by=actor,
+            imported_at=_now(at),
+        )
+        SpendSupplier.objects.bulk_create(
+            SpendSupplier(
+                market_import=record,
+                supplier_key=row["supplier_key"],
+                names=row["names"],
+                supplier_numbers=row["supplier_numbers"] or "",
+                payments=int(row["payments"]),
+                net_total=Decimal(str(round(float(row["net_total"]), 2))),
+            )
+            for row in suppliers.to_dict("records")
+        )
+        _audit(actor, "imported spend file", record, programme, after=snapshot(record))
+    return record
+
+
+# --- the market view ------------------------------------------------------------------------
+
+
+def _nan_to_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def market_view(programme: Programme, *, top: int = 10) -> dict[str, Any]:
+    """The programme's market from its imports: providers, shares, concentration, diversity."""
+    releases = list(
+        ImportedProcess.objects.filter(market_import__programme=programme).values_list(
+            "compiled_release", flat=True
+        )
+    )
+    processes = process_table(releases)
+    awards = award_table(releases)
+    indicators: dict[str, float | None] = {}
+    if len(processes):
+        table = procurement_indicators(processes, awards, by="country")
+        indicators = {
+            str(row["indicator"]): _nan_to_none(row["value"]) for row in table.to_dict("records")
+        }
+    contract_shares = supplier_shares(
+        awards[awards["currency"] == "GBP"], key="supplier_id", name="supplier_name", value="value"
+    )
+    spend_rows = pd.DataFrame(
+        list(
+            SpendSupplier.objects.filter(market_import__programme=programme).values(
+                "supplier_key", "names", "net_total"
+            )
+        ),
+        columns=["supplier_key", "names", "net_total"],
+    )
+    spend_rows["net_total"] = spend_rows["net_total"].astype("float64")
+    spend_shares = supplier_shares(spend_rows, key="supplier_key", name="names", value="net_total")
+    spend_concentration = concentration(spend_shares["share"])
+    hhi = indicators.get("supplier_hhi")
+    return {
+        "processes": len(processes),
+        "indicators": indicators,
+        "contract_shares": contract_shares.head(top).to_dict("records"),
+        "contract_providers": len(contract_shares),
+        "contract_band": concentration_band(hhi if hhi is not None else math.nan),
+        "spend_shares": spend_shares.head(top).to_dict("records"),
+        "spend_providers": len(spend_shares),
+        "spend_concentration": {k: _nan_to_none(v) for k, v in spend_concentration.items()},
+        "spend_band": concentration_band(spend_concentration["hhi"]),
+        "spend_total": float(spend_rows["net_total"].sum()) if len(spend_rows) else None,
+        "all_contract_shares": contract_shares,
+    }
+
+
+def statement_draft(programme: Programme) -> str:
+    """A market position statement drafted by the engine from the market view's figures."""
+    view = market_view(programme)
+    indicators = view["indicators"]
+    hhi = indicators.get("supplier_hhi")
+    return market_position_statement(
+        service=programme.name,
+        commissioner=programme.organisation.name,
+        providers=view["all_contract_shares"],
+        hhi=hhi if hhi is not None else math.nan,
+        sme_share=indicators.get("sme_value_share"),
+        vcse_share=indicators.get("vcse_value_share"),
+        public_share=indicators.get("public_body_value_share"),
+        spend_total=view["spend_total"],
+    )
+
+
+def statement_save(
+    *, actor: User, programme: Programme, text: str, at: dt.datetime | None = None
+) -> MarketStatement:
+    """Save the programme's market position statement as the commissioner edited it."""
+    _check_editor(actor, programme)
+    if not text.strip():
+        raise ValidationError({"text": "Enter the market position statement"})
+    with transaction.atomic():
+        existing = MarketStatement.objects.filter(programme=programme).first()
+        before = snapshot(existing) if existing is not None else None
+        statement = existing or MarketStatement(programme=programme)
+        statement.text = text.strip()
+        statement.updated_by = actor
+        statement.updated_at = _now(at)
+        statement.save()
+        _audit(
+            actor,
+            "saved market position statement",
+            statement,
+            programme,
+            before=before,
+            after=snapshot(statement),
+        )
+    return statement

@@ -1,0 +1,530 @@
+"""Pages for sourcing routes, transaction costs, evaluation, publication and the market.
+
+Access: reading needs the VIEW capability in the programme's lead or partner organisation
+(commissioner, analyst, finance, procurement, approver, auditor, administrator); changing
+needs EDIT (commissioner, analyst, finance, procurement). Providers and other councils hold
+neither, so they are refused everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from spiral.charts.bars import bar_chart
+from spiral.sourcing.routes import route as route_of
+from workspace.accounts.access import Capability, has_capability
+from workspace.cycles.models import Cycle, Programme
+from workspace.http import AuthenticatedHttpRequest
+from workspace.sourcing import services
+from workspace.sourcing.forms import (
+    ACTIVITY_LABELS,
+    AwardForm,
+    BidForm,
+    CostsForm,
+    CriteriaForm,
+    MilestoneForm,
+    SourcingForm,
+    StatementForm,
+    TerminationForm,
+    UploadForm,
+)
+from workspace.sourcing.models import MarketStatement, Sourcing, TransactionCosts
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _may(request: HttpRequest, programme: Programme, capability: Capability) -> bool:
+    return any(has_capability(request.user, org, capability) for org in programme.organisations())
+
+
+def _require(request: HttpRequest, programme: Programme, capability: Capability) -> None:
+    if not _may(request, programme, capability):
+        raise PermissionDenied("You cannot see or change this programme's sourcing.")
+
+
+def _cycle(request: HttpRequest, pk: int, capability: Capability) -> Cycle:
+    cycle = get_object_or_404(Cycle.objects.select_related("programme__organisation"), pk=pk)
+    _require(request, cycle.programme, capability)
+    return cycle
+
+
+def _sourcing(request: HttpRequest, pk: int, capability: Capability) -> Sourcing:
+    sourcing = get_object_or_404(
+        Sourcing.objects.select_related("cycle__programme__organisation"), pk=pk
+    )
+    _require(request, sourcing.cycle.programme, capability)
+    return sourcing
+
+
+def _programme(request: HttpRequest, pk: int, capability: Capability) -> Programme:
+    programme = get_object_or_404(Programme.objects.select_related("organisation"), pk=pk)
+    _require(request, programme, capability)
+    return programme
+
+
+def _page(request: HttpRequest, template: str, title: str, **context: Any) -> HttpResponse:
+    return render(request, f"sourcing/{template}", {"title": title, **context})
+
+
+def _try(form: Any, call: Any) -> Any:
+    """Run a service call, copying its rule breaches onto the form; ``None`` when refused."""
+    try:
+        return call()
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+
+
+# --- routes ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sourcing_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk, Capability.VIEW)
+    sourcings = list(cycle.sourcings.all())
+    return _page(
+        request,
+        "sourcing_list.html",
+        f"Sourcing: cycle {cycle.number}",
+        cycle=cycle,
+        sourcings=[(s, route_of(s.route)) for s in sourcings],
+        may_edit=_may(request, cycle.programme, Capability.EDIT),
+    )
+
+
+@login_required
+@GET_POST
+def sourcing_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(request, pk, Capability.EDIT)
+    form = SourcingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sourcing = _try(
+            form,
+            lambda: services.sourcing_create(actor=request.user, cycle=cycle, **form.cleaned_data),
+        )
+        if sourcing is not None:
+            messages.success(request, f"Route chosen: {route_of(sourcing.route).label}")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "sourcing_new.html", "Choose a sourcing route", cycle=cycle, form=form)
+
+
+@login_required
+@require_GET
+def sourcing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.VIEW)
+    summary = services.cost_summary(sourcing)
+    chart = None
+    if summary is not None:
+        chart = bar_chart(
+            [
+                "Commissioner before award",
+                "Commissioner after award",
+                "Bidders",
+                "Expected saving",
+            ],
+            [
+                summary.commissioner_before,
+                summary.commissioner_after,
+                summary.bidders,
+                summary.expected_saving,
+            ],
+            title="Transaction costs against the expected saving",
+            description=(
+                f"Transaction costs total £{summary.total:,.0f} against an expected saving "
+                f"of £{summary.expected_saving:,.0f}."
+            ),
+            value_format="£{:,.0f}",
+        )
+    return _page(
+        request,
+        "sourcing_detail.html",
+        sourcing.title,
+        sourcing=sourcing,
+        cycle=sourcing.cycle,
+        route=route_of(sourcing.route),
+        milestones=list(sourcing.milestones.all()),
+        costs=TransactionCosts.objects.filter(sourcing=sourcing).first(),
+        summary=summary,
+        chart=chart,
+        bids_counted=services.bids_counted(sourcing),
+        elapsed=services.elapsed_days(sourcing),
+        scores=services.bid_scores(sourcing),
+        bids=list(sourcing.bids.all()),
+        notices=services.notices(sourcing),
+        may_edit=_may(request, sourcing.cycle.programme, Capability.EDIT),
+    )
+
+
+@login_required
+@GET_POST
+def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    initial = {name: getattr(sourcing, name) for name in SourcingForm.base_fields}
+    form = SourcingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.sourcing_update(
+                actor=request.user, sourcing=sourcing, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Saved: {saved.title}")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(
+        request,
+        "sourcing_new.html",
+        "Change the sourcing route",
+        cycle=sourcing.cycle,
+        form=form,
+        editing=True,
+    )
+
+
+@login_required
+@GET_POST
+def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    form = TerminationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.sourcing_terminate(
+                actor=request.user, sourcing=sourcing, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Termination recorded: a termination notice follows")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "terminate.html", "Record an early end", sourcing=sourcing, form=form)
+
+
+@login_required
+@GET_POST
+def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        added = _try(
+            form,
+            lambda: services.milestone_add(
+                actor=request.user, sourcing=sourcing, **form.cleaned_data
+            ),
+        )
+        if added is not None:
+            messages.success(request, f"Milestone added: {added.title}")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "milestone_new.html", "Add a milestone", sourcing=sourcing, form=form)
+
+
+# --- transaction costs ----------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def costs_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    existing = TransactionCosts.objects.filter(sourcing=sourcing).first()
+    initial: dict[str, Any] = {}
+    if existing is not None:
+        initial = {
+            field.name: getattr(existing, field.name)
+            for field in TransactionCosts._meta.concrete_fields
+        }
+    form = CostsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        saved = _try(
+            form,
+            lambda: services.costs_save(
+                actor=request.user,
+                sourcing=sourcing,
+                day_rate=data["day_rate"],
+                per_bid_cost=data["per_bid_cost"],
+                per_bid_cost_source=data["per_bid_cost_source"],
+                expected_saving_percent=data["expected_saving_percent"],
+                bids_received=data["bids_received"],
+                staff_days=form.staff_days(),
+                external=form.external(),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Transaction costs saved")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(
+        request,
+        "costs_edit.html",
+        "Transaction costs",
+        sourcing=sourcing,
+        form=form,
+        activities=ACTIVITY_LABELS,
+    )
+
+
+# --- evaluation and award -------------------------------------------------------------------
+
+
+@login_required
+@GET_POST
+def criteria_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    initial = {
+        "price_weight": sourcing.price_weight,
+        "quality_weight": sourcing.quality_weight,
+        "social_value_weight": sourcing.social_value_weight,
+    }
+    form = CriteriaForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.criteria_set(
+                actor=request.user,
+                sourcing=sourcing,
+                price=form.cleaned_data["price_weight"],
+                quality=form.cleaned_data["quality_weight"],
+                social_value=form.cleaned_data["social_value_weight"],
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Award criteria saved")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "criteria_edit.html", "Award criteria", sourcing=sourcing, form=form)
+
+
+@login_required
+@GET_POST
+def bid_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    form = BidForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        bid = _try(
+            form,
+            lambda: services.bid_record(actor=request.user, sourcing=sourcing, **form.cleaned_data),
+        )
+        if bid is not None:
+            messages.success(request, f"Bid recorded: {bid.bidder}")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(request, "bid_new.html", "Record a bid", sourcing=sourcing, form=form)
+
+
+@login_required
+@GET_POST
+def award(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    scores = services.bid_scores(sourcing)
+    choices = [
+        (
+            str(row["bid"].pk),
+            f"{row['bidder']}: weighted score {row['weighted_score']:.2f} (rank {row['rank']})",
+        )
+        for row in scores
+    ]
+    form = AwardForm(
+        request.POST or None,
+        bids=choices,
+        initial={
+            "contract_start": sourcing.contract_start,
+            "contract_end": sourcing.contract_end,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        bid = sourcing.bids.get(pk=int(data["bid"]))
+        decision = _try(
+            form,
+            lambda: services.award_record(
+                actor=request.user,
+                sourcing=sourcing,
+                bid=bid,
+                awarded_on=data["awarded_on"],
+                rationale=data["rationale"],
+                decision_maker=data["decision_maker"],
+                contract_start=data["contract_start"],
+                contract_end=data["contract_end"],
+            ),
+        )
+        if decision is not None:
+            messages.success(request, f"Awarded to {bid.bidder}: the decision is in the log")
+            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    return _page(
+        request,
+        "award.html",
+        "Award the contract",
+        sourcing=sourcing,
+        form=form,
+        scores=scores,
+        awarded=sourcing.awarded_bid_id is not None,
+    )
+
+
+# --- publication ----------------------------------------------------------------------------
+
+
+def _json(data: Any, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        orjson.dumps(data, option=orjson.OPT_INDENT_2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def ocds_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.VIEW)
+    uri = request.build_absolute_uri(reverse("sourcing:ocds", kwargs={"pk": sourcing.pk}))
+    return _json(services.ocds_package(sourcing, uri=uri), f"{sourcing.ocid}.json")
+
+
+@login_required
+@require_GET
+def notices_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    sourcing = _sourcing(request, pk, Capability.VIEW)
+    return _json(
+        {"ocid": sourcing.ocid, "notices": services.notices(sourcing)},
+        f"{sourcing.ocid}-notices.json",
+    )
+
+
+# --- the market -----------------------------------------------------------------------------
+
+
+def _share_chart(rows: list[dict[str, Any]], title: str) -> str:
+    return bar_chart(
+        [str(row["name"]) for row in rows],
+        [100.0 * float(row["share"]) for row in rows],
+        title=title,
+        description=", ".join(f"{row['name']}: {100 * row['share']:.1f}%" for row in rows),
+        value_format="{:.1f}%",
+    )
+
+
+@login_required
+@require_GET
+def market(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.VIEW)
+    view = services.market_view(programme)
+    return _page(
+        request,
+        "market.html",
+        f"Market: {programme.name}",
+        programme=programme,
+        view=view,
+        contract_chart=_share_chart(view["contract_shares"], "Providers' shares of contract value")
+        if view["contract_shares"]
+        else None,
+        spend_chart=_share_chart(view["spend_shares"], "Providers' shares of payments")
+        if view["spend_shares"]
+        else None,
+        imports=list(programme.market_imports.all()),
+        statement=MarketStatement.objects.filter(programme=programme).first(),
+        may_edit=_may(request, programme, Capability.EDIT),
+    )
+
+
+@login_required
+@GET_POST
+def ocds_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.EDIT)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.ocds_import(
+                actor=request.user,
+                programme=programme,
+                file_name=upload.name,
+                data=upload.read(),
+            )
+        except services.ImportRefused as refused:
+            report = refused.report
+            form.add_error(
+                "file",
+                f"The file has {report.total} problem(s) of {len(report.counts)} kind(s); "
+                "nothing was imported",
+            )
+        else:
+            warned = sum(w["count"] for w in record.summary["warnings"].values())
+            note = f", with {warned} warning(s) about the package's own fields" if warned else ""
+            messages.success(
+                request, f"Imported {record.summary['processes']} contracting process(es){note}"
+            )
+            return redirect("sourcing:market", pk=programme.pk)
+    return _page(
+        request,
+        "ocds_import.html",
+        "Import OCDS data",
+        programme=programme,
+        form=form,
+        report=report,
+    )
+
+
+@login_required
+@GET_POST
+def spend_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.EDIT)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.spend_import(
+                actor=request.user, programme=programme, file_name=upload.name, data=upload.read()
+            )
+        except ValidationError as error:
+            problems = list(error.message_dict.get("file", []))
+            form.add_error("file", f"The file has {len(problems)} problem(s); nothing was imported")
+        else:
+            messages.success(
+                request,
+                f"Imported {record.summary['payments']} payment(s) to "
+                f"{record.summary['suppliers']} supplier(s)",
+            )
+            return redirect("sourcing:market", pk=programme.pk)
+    return _page(
+        request,
+        "spend_import.html",
+        "Import a spend file",
+        programme=programme,
+        form=form,
+        problems=problems,
+    )
+
+
+@login_required
+@GET_POST
+def statement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.EDIT)
+    existing = MarketStatement.objects.filter(programme=programme).first()
+    initial = {"text": existing.text if existing else services.statement_draft(programme)}
+    form = StatementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.statement_save(
+                actor=request.user, programme=programme, text=form.cleaned_data["text"]
+            ),
+        )
+        if saved is not None:
+            messages.success(request, "Market position statement saved")
+            return redirect("sourcing:market", pk=programme.pk)
+    return _page(
+        request,
+        "statement_edit.html",
+        "Market position statement",
+        programme=programme,
+        form=form,
+        drafted=existing is None,
+    )
