@@ -28,6 +28,7 @@ The records are created through the services, so the audit trail holds them.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable
@@ -421,7 +422,7 @@ def _cycle_years(start_year: int, next_start_year: int | None, last: int) -> lis
     return [y for y in YEARS if start_year <= _fy_start(y) <= end]
 
 
-def _financial_year(day: Any) -> int:
+def _financial_year(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
