@@ -27,7 +27,7 @@ class PortfolioRow:
     cycles: int
     latest: CycleAssessment | None
     settled: CycleAssessment | None
-    verdicts: tuple[tuple[str, str, str], ...]  # (cycle id, verdict, label)
+    verdicts: tuple[tuple[str, str, str], ...]  # (cycle name, verdict, label)
     outcome_index: float | None
     outcome_trend: float | None
     cost_per_head: float | None
@@ -72,7 +72,7 @@ def portfolio_row(programme: Programme, assessment: Assessment) -> PortfolioRow:
         cycles=len(cycles),
         latest=latest,
         settled=settled,
-        verdicts=tuple((c.cycle_id, c.verdict.verdict, c.verdict.label) for c in cycles),
+        verdicts=tuple((c.name, c.verdict.verdict, c.verdict.label) for c in cycles),
         outcome_index=with_index[-1].outcome_index if with_index else None,
         outcome_trend=trend,
         cost_per_head=latest.cost.per_head if latest else None,
