@@ -15,6 +15,7 @@ from workspace.accounts.models import Membership
 from workspace.accounts.services import api_token_authenticate
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
+from workspace.reviews.api import router as reviews_router
 
 
 class TokenAuth(HttpBearer):
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 # Each area's operations live with the area and are mounted here.
 api.add_router("/", cycles_router)
+api.add_router("/", reviews_router)
 
 
 class MembershipOut(Schema):

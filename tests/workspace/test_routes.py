@@ -30,6 +30,8 @@ EXPECTED = {
     "api/cycles/<pk>/decisions",
     "api/approvals",
     "api/cycles/<pk>/stages/<stage_id>/sign-off",
+    "api/programmes/<pk>/spiral-test",
+    "api/programmes/<pk>/history",
     "programmes/",
     "programmes/new/",
     "programmes/<int:pk>/",

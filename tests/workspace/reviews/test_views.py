@@ -214,3 +214,29 @@ def test_a_good_upload_replaces_the_figures(
     empty = client.post(f"/programmes/{programme.pk}/history/upload/", {})
     assert empty.status_code == 200
     assert "Choose a history file (JSON) to upload" in empty.content.decode()
+
+
+def test_the_api_gives_the_verdicts_and_the_history_to_readers_only(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    programme = demo["Domestic abuse support"]
+    for url in (
+        f"/api/programmes/{programme.pk}/spiral-test",
+        f"/api/programmes/{programme.pk}/history",
+    ):
+        check_matrix(
+            client_for,
+            method="get",
+            url=url,
+            allowed=COMMISSIONING_READERS,
+            refused_status=(401, 403, 404),
+        )
+    data = client_for("auditor").get(f"/api/programmes/{programme.pk}/spiral-test").json()
+    assert [c["verdict"] for c in data["cycles"]] == [
+        "improving_spiral",
+        "going_round_in_circles",
+        "too_early_to_tell",
+    ]
+    assert data["cycles"][1]["reasons"][0]["rule"] == "rule"
+    history = client_for("auditor").get(f"/api/programmes/{programme.pk}/history").json()
+    assert history["schema_version"] == 1
