@@ -58,11 +58,19 @@ def recommendation_ids(cycle: Cycle) -> dict[int, str]:
 
 
 def _figures(programme: Programme) -> ProgrammeFigures | None:
-    return ProgrammeFigures.objects.filter(programme=programme).first()
+    """The programme's figures (read once, then cached on the programme by Django)."""
+    try:
+        return programme.spiral_figures
+    except ProgrammeFigures.DoesNotExist:
+        return None
 
 
 def _cycle_figures(cycle: Cycle) -> CycleFigures | None:
-    return CycleFigures.objects.filter(cycle=cycle).first()
+    """The cycle's figures (loaded with the cycles by :func:`programme_history`)."""
+    try:
+        return cycle.spiral_figures
+    except CycleFigures.DoesNotExist:
+        return None
 
 
 # --- programme-level sources ----------------------------------------------------------------
@@ -224,7 +232,10 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
     for source in PROGRAMME_SOURCES:
         history.update(source(programme))
     cycles = []
-    for cycle in programme.cycles.order_by("number").select_related("previous_cycle"):
+    ordered = programme.cycles.order_by("number").select_related(
+        "previous_cycle", "spiral_figures", "review_findings"
+    )
+    for cycle in ordered:
         entry: Part = {}
         for cycle_part in CYCLE_SOURCES:
             entry.update(cycle_part(cycle))
