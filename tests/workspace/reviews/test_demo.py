@@ -6,7 +6,11 @@ import datetime as dt
 
 import pytest
 
+from workspace.audit.models import AuditEvent
 from workspace.cycles.models import Programme
+from workspace.demo.personas import Cast
+from workspace.reviews.demo import load_reviews_demo
+from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
 from workspace.reviews.services import programme_assess
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +44,36 @@ def test_the_demo_shows_every_verdict(demo: dict[str, Programme]) -> None:
         for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
     }
     assert seen == {"improving_spiral", "going_round_in_circles", "declining", "too_early_to_tell"}
+
+
+def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:
+    before = (
+        ProgrammeFigures.objects.count(),
+        CycleFigures.objects.count(),
+        PlanResponse.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    load_reviews_demo(cast=cast, progress=lambda _: None)
+    after = (
+        ProgrammeFigures.objects.count(),
+        CycleFigures.objects.count(),
+        PlanResponse.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+    assert before[0] == 5
+    assert before[1] == 13
+
+
+def test_a_programme_without_cycles_is_not_assessed_and_says_why(cast: Cast) -> None:
+    from workspace.cycles import services as cycle_services
+
+    programme = cycle_services.programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        name="Libraries",
+        service_area="Culture",
+    )
+    assessment = programme_assess(programme=programme)
+    assert assessment.report is None
+    assert assessment.problems == ("history: field 'cycles': must be a list of at least one cycle",)
