@@ -8,14 +8,18 @@ screenshot of each main page goes to ``test-output/screenshots/``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from workspace.cycles.demo import load_cycles_demo
+from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 from workspace.reviews.demo import load_reviews_demo
+from workspace.reviews.history import programme_history
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +100,31 @@ def test_a_commissioner_writes_the_findings_of_a_review(
     expect(page.get_by_test_id("message")).to_contain_text("Findings saved")
     expect(page.get_by_text("Preventions held level against the comparators")).to_be_visible()
     screenshot("reviews-findings-saved")
+
+
+def test_an_analyst_uploads_a_history_with_mistakes_and_sees_each_one(
+    page: Page,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    kingsmere: Cast,
+    tmp_path: Path,
+) -> None:
+    programme = Programme.objects.get(name="Adult home care")
+    data = programme_history(programme)
+    data["cycles"][0]["spend"]["2018/19"] = "a lot"
+    data["indicators"][0]["values"][0]["denominator"] = 0
+    bad = tmp_path / "home-care-history.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+
+    sign_in("analyst")
+    page.get_by_role("link", name="Portfolio").click()
+    page.get_by_test_id("portfolio").get_by_role("link", name="Adult home care").click()
+    page.get_by_role("button", name="Upload figures").click()
+    page.get_by_label("History file (JSON)").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload").click()
+    problems = page.get_by_test_id("upload-problems")
+    expect(problems).to_contain_text("There is a problem: nothing was saved")
+    expect(problems).to_contain_text("The file has 2 problem(s)")
+    expect(problems).to_contain_text("cycle 'cycle-1': field 'spend.2018/19': must be a number")
+    expect(problems).to_contain_text("field 'denominator': must be greater than 0")
+    screenshot("reviews-upload-errors")

@@ -181,7 +181,7 @@ def history_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             problems = [m for e in error.error_dict.get("file", []) for m in e.messages]
-            form.add_error("file", f"The file has {len(problems)} problem(s): see the list below")
+            form.add_error("file", f"The file has {len(problems)} problem(s): see the list above")
         else:
             messages.success(request, "History uploaded: the Spiral test now uses its figures")
             return redirect("reviews:spiral", pk=programme.pk)

@@ -193,7 +193,8 @@ def test_the_history_upload_lists_every_problem_by_cycle_and_field_and_keeps_not
     response = client.post(f"/programmes/{programme.pk}/history/upload/", {"file": upload})
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Nothing was saved: the file has 3 problem(s)" in text
+    assert "There is a problem: nothing was saved" in text
+    assert "The file has 3 problem(s)" in text
     assert "cycle &#39;cycle-1&#39;: field &#39;spend.2018/19&#39;: must be a number" in text
     assert "cycle &#39;cycle-2&#39;: field &#39;population&#39;: must be greater than 0" in text
     assert "indicator &#39;reablement-91-days&#39;: field &#39;polarity&#39;: is required" in text
