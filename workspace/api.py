@@ -17,6 +17,7 @@ from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs.api import router as needs_router
 from workspace.sourcing.api import router as sourcing_router
+from workspace.reviews.api import router as reviews_router
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +40,7 @@ api = NinjaAPI(
 api.add_router("/", cycles_router)
 api.add_router("/", needs_router)
 api.add_router("/", sourcing_router)
+api.add_router("/", reviews_router)
 
 
 class MembershipOut(Schema):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "workspace.cycles",
     "workspace.needs",
     "workspace.sourcing",
+    "workspace.reviews",
     "workspace.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("workspace.cycles.urls")),
     path("", include("workspace.needs.urls")),
     path("", include("workspace.sourcing.urls")),
+    path("", include("workspace.reviews.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

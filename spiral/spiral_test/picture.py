@@ -110,6 +110,8 @@ def spiral_svg(report: SpiralReport, *, measure: Measure = "value", size: int = 
     legend_height = 28 * (len(COLOURS) + 1)
     height = size + legend_height
     title = f"{report.programme_name}, {report.area_name}: the Spiral test of {count} cycle(s)"
+    # Bold Arial averages about 0.58 em a character: shrink a long title to fit the width.
+    title_size = min(16.0, (size - 16) / (0.58 * max(len(title), 1)))
     described = "; ".join(
         f"{row['cycle']} ({row['name']}): {row['verdict']}, {row['measure']} "
         + ("unknown" if row["figure"] is None else f"{row['figure']:.3g}")
@@ -123,8 +125,8 @@ def spiral_svg(report: SpiralReport, *, measure: Measure = "value", size: int = 
         f'<desc id="spiral-desc">One turn per cycle, moving outward by its '
         f"{_MEASURE_WORDS[measure]} relative to the first cycle. {escape(described)}.</desc>",
         f'<rect width="{size}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{cx:.0f}" y="24" text-anchor="middle" font-size="16" font-weight="bold">'
-        f"{escape(title)}</text>",
+        f'<text x="{cx:.0f}" y="24" text-anchor="middle" font-size="{title_size:.1f}" '
+        f'font-weight="bold">{escape(title)}</text>',
         f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="#0b0c0c"/>',
     ]
     radius = inner

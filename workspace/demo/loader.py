@@ -8,6 +8,7 @@ from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 from workspace.needs.demo import load_needs_demo
 from workspace.sourcing.demo import load_sourcing_demo
+from workspace.reviews.demo import load_reviews_demo
 
 
 def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
@@ -17,3 +18,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     load_cycles_demo(cast=cast, progress=progress)
     load_needs_demo(cast=cast, progress=progress)
     load_sourcing_demo(cast=cast, progress=progress)
+    load_reviews_demo(cast=cast, progress=progress)

@@ -1,0 +1,79 @@
+"""The demo council shows every verdict of the Spiral test, each earned by its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from workspace.audit.models import AuditEvent
+from workspace.cycles.models import Programme
+from workspace.demo.personas import Cast
+from workspace.reviews.demo import load_reviews_demo
+from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
+from workspace.reviews.services import programme_assess
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 3, 31)
+
+EXPECTED = {
+    "Adult home care": ["too_early_to_tell", "improving_spiral", "too_early_to_tell"],
+    "Drug and alcohol treatment": ["improving_spiral", "improving_spiral", "too_early_to_tell"],
+    "0–19 public health nursing": ["declining", "improving_spiral"],
+    "Domestic abuse support": ["improving_spiral", "going_round_in_circles", "too_early_to_tell"],
+    "Homelessness prevention": ["improving_spiral", "declining"],
+}
+
+
+def test_the_demo_programmes_earn_the_verdicts_their_stories_tell(
+    demo: dict[str, Programme],
+) -> None:
+    found = {}
+    for name, programme in demo.items():
+        assessment = programme_assess(programme=programme, as_of=AS_OF)
+        assert assessment.report is not None, assessment.problems
+        found[name] = [c.verdict.verdict for c in assessment.report.cycles]
+    assert found == EXPECTED
+
+
+def test_the_demo_shows_every_verdict(demo: dict[str, Programme]) -> None:
+    seen = {
+        c.verdict.verdict
+        for programme in demo.values()
+        for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
+    }
+    assert seen == {"improving_spiral", "going_round_in_circles", "declining", "too_early_to_tell"}
+
+
+def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:
+    before = (
+        ProgrammeFigures.objects.count(),
+        CycleFigures.objects.count(),
+        PlanResponse.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    load_reviews_demo(cast=cast, progress=lambda _: None)
+    after = (
+        ProgrammeFigures.objects.count(),
+        CycleFigures.objects.count(),
+        PlanResponse.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+    assert before[0] == 5
+    assert before[1] == 13
+
+
+def test_a_programme_without_cycles_is_not_assessed_and_says_why(cast: Cast) -> None:
+    from workspace.cycles import services as cycle_services
+
+    programme = cycle_services.programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        name="Libraries",
+        service_area="Culture",
+    )
+    assessment = programme_assess(programme=programme)
+    assert assessment.report is None
+    assert assessment.problems == ("history: field 'cycles': must be a list of at least one cycle",)

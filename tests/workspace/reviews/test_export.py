@@ -1,0 +1,75 @@
+"""The exported history gives, under ``spiral review``, the verdicts the workspace shows.
+
+The history is downloaded through the page, written to a file and read by the command line
+(``spiral review FILE -o report.json``); every cycle's verdict and deciding reason must
+match the workspace's own Spiral test of the same programme.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from django.test import Client
+from pypdf import PdfReader
+
+from spiral.cli import main
+from workspace.cycles.models import Programme
+from workspace.reviews.services import programme_assess
+
+pytestmark = pytest.mark.django_db
+
+
+def test_spiral_review_on_the_exported_file_gives_the_workspace_verdicts(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client], tmp_path: Path
+) -> None:
+    client = client_for("auditor")
+    for name, programme in demo.items():
+        response = client.get(f"/programmes/{programme.pk}/history/")
+        assert response["Content-Type"].startswith("application/json")
+        exported = tmp_path / f"{programme.pk}.json"
+        exported.write_bytes(response.content)
+        out = tmp_path / f"{programme.pk}-report.json"
+        result = CliRunner().invoke(main, ["review", str(exported), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        cli = json.loads(out.read_text())
+        report = programme_assess(programme=programme).report
+        assert report is not None, name
+        workspace = [
+            (c.cycle_id, c.verdict.verdict, c.verdict.reasons[0].text) for c in report.cycles
+        ]
+        command_line = [
+            (c["cycle_id"], c["verdict"]["verdict"], c["verdict"]["reasons"][0]["text"])
+            for c in cli["cycles"]
+        ]
+        assert command_line == workspace, name
+
+
+def test_the_review_report_pdf_is_readable_and_carries_the_verdicts(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    programme = demo["0–19 public health nursing"]
+    response = client_for("approver").get(f"/programmes/{programme.pk}/review-report/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "0–19 public health nursing" in text
+    assert "Declining" in text
+    assert "Improving spiral" in text
+    assert "New birth visits within 14 days" in text
+
+
+def test_the_review_report_html_has_the_spiral_its_table_and_the_findings(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    programme = demo["Homelessness prevention"]
+    body = client_for("finance").get(f"/programmes/{programme.pk}/review-report/").content.decode()
+    assert body.startswith("<!DOCTYPE html>")
+    assert "<svg" in body
+    assert "The figures the spiral draws" in body
+    assert "Decommission" in body  # the review's recommendation
+    assert "Value worse" in body  # the evidence behind "declining"

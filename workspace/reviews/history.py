@@ -1,0 +1,244 @@
+"""A programme's history in the Spiral test's file format, assembled from the workspace.
+
+The history (``docs/spiral-test.md``, schema version 1) has parts that different areas of
+the workspace own. Each part comes from one **source function** below, so that when an
+area starts to supply its figures, only its function changes:
+
+======================  ===================================  ===============================
+part of the history     source function                      held today in
+======================  ===================================  ===============================
+programme, area         :func:`programme_source`             cycles, reviews (area code)
+cycles, dates, review,  :func:`cycle_source`                 cycles (Recommendation),
+recommendations,                                             reviews (PlanResponse)
+addresses
+comparators,            :func:`indicator_source`             reviews (ProgrammeFigures;
+indicator series                                             later the indicators area)
+deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
+cost, previous                                               later finance)
+arrangement
+spend, population,      :func:`spend_source`                 reviews (CycleFigures; later
+service users                                                contracts and finance)
+transaction costs,      :func:`transaction_cost_source`      reviews (CycleFigures; later
+delivery model, route                                        sourcing)
+effort by stage         :func:`effort_source`                reviews (CycleFigures)
+======================  ===================================  ===============================
+
+Cycle ids are ``cycle-<number>`` and recommendation ids ``R<cycle number>.<n>`` (their order
+within the cycle), so an exported file can be uploaded again and matched to its cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+from spiral.spiral_test.history import SCHEMA_VERSION
+from workspace.cycles.models import Cycle, Programme, Recommendation
+from workspace.reviews.models import CycleFigures, ProgrammeFigures
+
+Part = dict[str, Any]
+
+
+def cycle_id(cycle: Cycle) -> str:
+    """The id a cycle has in the history file."""
+    return f"cycle-{cycle.number}"
+
+
+def recommendation_ids(cycle: Cycle) -> dict[int, str]:
+    """Recommendation primary key → its id in the history file, in the order recorded."""
+    return {
+        pk: f"R{cycle.number}.{position}"
+        for position, pk in enumerate(
+            cycle.recommendations.order_by("id").values_list("pk", flat=True), start=1
+        )
+    }
+
+
+def _figures(programme: Programme) -> ProgrammeFigures | None:
+    """The programme's figures (read once, then cached on the programme by Django)."""
+    try:
+        return programme.spiral_figures
+    except ProgrammeFigures.DoesNotExist:
+        return None
+
+
+def _cycle_figures(cycle: Cycle) -> CycleFigures | None:
+    """The cycle's figures (loaded with the cycles by :func:`programme_history`)."""
+    try:
+        return cycle.spiral_figures
+    except CycleFigures.DoesNotExist:
+        return None
+
+
+# --- programme-level sources ----------------------------------------------------------------
+
+
+def programme_source(programme: Programme) -> Part:
+    """The programme and its commissioning area (the lead organisation's ONS code by default)."""
+    figures = _figures(programme)
+    organisation = programme.organisation
+    code = (figures.area_code if figures else "") or organisation.ons_code or organisation.slug
+    name = (figures.area_name if figures else "") or organisation.name
+    return {
+        "programme": {
+            "id": f"programme-{programme.pk}",
+            "name": programme.name,
+            "service": programme.service_area,
+            "area": {"code": code, "name": name},
+        }
+    }
+
+
+def indicator_source(programme: Programme) -> Part:
+    """Comparator areas and the indicator series for the area and its comparators."""
+    figures = _figures(programme)
+    if figures is None:
+        return {"comparators": [], "indicators": []}
+    return {"comparators": list(figures.comparators), "indicators": list(figures.indicators)}
+
+
+def price_source(programme: Programme) -> Part:
+    """The price index, the cost of a staff day and the arrangement before the first cycle."""
+    figures = _figures(programme)
+    part: Part = {}
+    if figures is None:
+        return part
+    if figures.deflator:
+        part["deflator"] = figures.deflator
+    if figures.staff_day_cost is not None:
+        part["staff_day_cost"] = figures.staff_day_cost
+    if figures.previous_arrangement:
+        part["previous_arrangement"] = figures.previous_arrangement
+    return part
+
+
+# --- per-cycle sources -------------------------------------------------------------------
+
+
+def cycle_source(cycle: Cycle) -> Part:
+    """Dates, review recommendations and which of the previous ones this cycle's plan took up.
+
+    A cycle ends when its last gate is signed off; until then it is running. Its review is
+    its recommendations (and the date of the findings, or of the last recommendation). The
+    plan takes up a previous recommendation when a :class:`~workspace.reviews.models.
+    PlanResponse` says it was addressed.
+    """
+    part: Part = {
+        "id": cycle_id(cycle),
+        "name": f"Cycle {cycle.number}",
+        "start": timezone.localdate(cycle.started_at).isoformat(),
+    }
+    if cycle.ended_at is not None and not cycle.is_open:
+        part["end"] = timezone.localdate(cycle.ended_at).isoformat()
+    ids = recommendation_ids(cycle)
+    recommendations: list[Recommendation] = list(cycle.recommendations.order_by("id"))
+    findings = getattr(cycle, "review_findings", None)
+    if recommendations or findings is not None:
+        dates = [timezone.localdate(r.recorded_at) for r in recommendations]
+        if findings is not None:
+            dates.append(findings.reviewed_on)
+        part["review"] = {
+            "date": max(dates).isoformat(),
+            "recommendations": [
+                {"id": ids[r.pk], "text": f"{r.get_choice_display()}: {r.rationale}"}
+                for r in recommendations
+            ],
+        }
+    previous = cycle.previous_cycle
+    if previous is not None:
+        previous_ids = recommendation_ids(previous)
+        part["addresses"] = [
+            previous_ids[r.pk]
+            for r in previous.recommendations.order_by("id").select_related("plan_response")
+            if getattr(r, "plan_response", None) is not None and r.plan_response.addressed
+        ]
+    return part
+
+
+def spend_source(cycle: Cycle) -> Part:
+    """Cash spent by period, the population served and the number of service users."""
+    figures = _cycle_figures(cycle)
+    part: Part = {}
+    if figures is None:
+        return part
+    if figures.spend:
+        part["spend"] = dict(figures.spend)
+    if figures.population is not None:
+        part["population"] = figures.population
+    if figures.service_users is not None:
+        part["service_users"] = figures.service_users
+    return part
+
+
+def transaction_cost_source(cycle: Cycle) -> Part:
+    """Delivery model, sourcing route, re-procurement and the transaction costs of sourcing."""
+    figures = _cycle_figures(cycle)
+    part: Part = {}
+    if figures is None:
+        return part
+    if figures.delivery_model:
+        part["delivery_model"] = figures.delivery_model
+    if figures.sourcing_route:
+        part["sourcing_route"] = figures.sourcing_route
+    part["reprocured_same_model"] = figures.reprocured_same_model
+    costs: Part = {}
+    if figures.staff_days is not None:
+        costs["staff_days"] = figures.staff_days
+    if figures.external_costs is not None:
+        costs["external_costs"] = figures.external_costs
+    if figures.external_costs_year:
+        costs["year"] = figures.external_costs_year
+    if costs:
+        part["transaction_costs"] = costs
+    return part
+
+
+def effort_source(cycle: Cycle) -> Part:
+    """Staff days spent on analysis, planning, procurement and review."""
+    figures = _cycle_figures(cycle)
+    effort = figures.effort_days() if figures is not None else {}
+    return {"effort_days": effort} if effort else {}
+
+
+PROGRAMME_SOURCES: tuple[Callable[[Programme], Part], ...] = (
+    programme_source,
+    indicator_source,
+    price_source,
+)
+"""Each gives part of the history's top level; later ones add to earlier ones."""
+
+CYCLE_SOURCES: tuple[Callable[[Cycle], Part], ...] = (
+    cycle_source,
+    spend_source,
+    transaction_cost_source,
+    effort_source,
+)
+"""Each gives part of one cycle's entry."""
+
+
+def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> dict[str, Any]:
+    """The programme's history as plain JSON data, in the documented format.
+
+    ``as_of`` is the date of the export (today by default): a cycle still in progress is
+    running on that date.
+    """
+    history: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "as_of": (as_of or timezone.localdate()).isoformat(),
+    }
+    for source in PROGRAMME_SOURCES:
+        history.update(source(programme))
+    cycles = []
+    ordered = programme.cycles.order_by("number").select_related(
+        "previous_cycle", "spiral_figures", "review_findings"
+    )
+    for cycle in ordered:
+        entry: Part = {}
+        for cycle_part in CYCLE_SOURCES:
+            entry.update(cycle_part(cycle))
+        cycles.append(entry)
+    history["cycles"] = cycles
+    return history
