@@ -16,8 +16,8 @@ from workspace.accounts.services import api_token_authenticate
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs.api import router as needs_router
-from workspace.sourcing.api import router as sourcing_router
 from workspace.reviews.api import router as reviews_router
+from workspace.sourcing.api import router as sourcing_router
 
 
 class TokenAuth(HttpBearer):
@@ -32,7 +32,11 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Spiral API",
     version="1",
-    description="Programmes, commissioning cycles, decisions and approvals.",
+    description=(
+        "Programmes, commissioning cycles, decisions and approvals; needs assessments; "
+        "outcomes frameworks and options appraisals; sourcing and markets; contracts and "
+        "provider returns; the Spiral test."
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
 )

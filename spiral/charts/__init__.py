@@ -1,2 +1,2 @@
-"""Charts as accessible inline SVG (funnel plots, trends with intervals, spine charts)."""
-"""Charts drawn as accessible inline SVG, each with a table of the same figures beside it."""
+"""Charts as accessible inline SVG, drawn server-side from plain data, each shown beside a table
+of the same figures: funnel plots, trends, spine charts, bars, lines and control charts."""

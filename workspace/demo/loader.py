@@ -7,8 +7,8 @@ from collections.abc import Callable
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 from workspace.needs.demo import load_needs_demo
-from workspace.sourcing.demo import load_sourcing_demo
 from workspace.reviews.demo import load_reviews_demo
+from workspace.sourcing.demo import load_sourcing_demo
 
 
 def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
