@@ -37,21 +37,12 @@ import pandas as pd
 
 from spiral.exceptions import InputError
 from spiral.stats.confidence import ci_suffix, normalise_confidence, z_value
+from spiral.stats.proportions import wilson_limits
 
 __all__ = ["forecast_demand", "survey_prevalence"]
 
 Method = Literal["delta", "monte-carlo"]
 DRAW_BLOCK = 1000
-
-
-def _wilson(cases: np.ndarray, sample: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion (the official method; see FORMULAS)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = cases / sample
-        centre = 2 * cases + z**2
-        spread = z * np.sqrt(z**2 + 4 * cases * (1 - share))
-        scale = 2 * (sample + z**2)
-        return (centre - spread) / scale, (centre + spread) / scale
 
 
 def survey_prevalence(
@@ -86,7 +77,7 @@ def survey_prevalence(
         raise InputError(
             f"row {row + 1}: a prevalence needs 0 <= {cases} <= {sample}, {sample} > 0"
         )
-    lower, upper = _wilson(x, n, z_value(confidence))
+    lower, upper = wilson_limits(x, n, confidence)
     result = data.copy()
     result["prevalence"] = x / n
     result["lower"] = lower
