@@ -30,15 +30,16 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2, norm, poisson
+from scipy.stats import norm, poisson
+
+from spiral.stats.poisson import count_limits
+from spiral.stats.tables import FloatArray
 
 __all__ = [
     "SIGNIFICANCE_LEVELS",
     "assign_funnel_significance",
     "calculate_funnel_limits",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 HIGH_001: Final = "High (0.001)"
 HIGH_025: Final = "High (0.025)"
@@ -62,7 +63,6 @@ _POINTS = 100
 _BISECTION_TOLERANCE = 1e-7
 _SERIES_TOLERANCE = 1e-10
 _DSR_MINIMUM_EVENTS = 10
-_EXACT_BELOW = 10
 # (name prefix, one-sided probability, which Poisson tail) for the four limits.
 _POISSON_LIMITS = (
     ("lower_2s", 0.025, "high"),
@@ -399,30 +399,14 @@ def _series_stop(expected: FloatArray) -> FloatArray:
     return low
 
 
-# TODO(dedupe): the exact (below 10) and Byar limits below duplicate the Byar/exact
-# limits of ``spiral.stats.rates`` (``byars_lower``/``byars_upper`` and the exact
-# chi-squared limits); unify them when both modules are in.
 def _count_limits(observed: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
-    """Lower and upper confidence limits of a Poisson count, as the official funnels use.
+    """Confidence limits of Poisson counts as the official funnels use them.
 
-    Exact chi-squared limits below 10 events (the lower limit of 0 events is 0), Byar's
-    approximation from 10 up: lower O(1 - 1/(9O) - z/(3√O))³, upper with O + 1 and +z.
+    Exact chi-squared limits below 10 events, Byar's approximation from 10 up
+    (:func:`spiral.stats.poisson.count_limits`).
     """
-    z = float(norm.ppf(0.5 + level / 2))
-    lower = np.empty_like(observed)
-    upper = np.empty_like(observed)
-    small = observed < _EXACT_BELOW
-    large = ~small
-    with np.errstate(divide="ignore", invalid="ignore"):
-        big = observed[large]
-        lower[large] = big * (1.0 - 1.0 / (9.0 * big) - z / 3.0 / np.sqrt(big)) ** 3
-        above = big + 1.0
-        upper[large] = above * (1.0 - 1.0 / (9.0 * above) + z / 3.0 / np.sqrt(above)) ** 3
-    if small.any():
-        few = observed[small]
-        lower[small] = np.where(few == 0, 0.0, chi2.isf(0.5 + level / 2, 2.0 * few) / 2.0)
-        upper[small] = chi2.ppf(0.5 + level / 2, 2.0 * few + 2.0) / 2.0
-    return lower, upper
+    (limits,), _ = count_limits(observed, [level])
+    return limits
 
 
 # ---------------------------------------------------------------------------------------
