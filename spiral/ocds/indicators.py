@@ -86,7 +86,7 @@ def read_compiled_releases(path: str | Path) -> Iterator[Any]:
     ['a', 'b']
     >>> os.unlink(handle.name)
     """
-    # TODO(dedupe): use spiral.ocds.reader
+    # Not OCDSReader: the indicators stop at the first line that is not JSON, where it skips.
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
