@@ -13,12 +13,14 @@ repeated or take a comma-separated list.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from spiral.cli.progress import row_progress
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,24 +111,9 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
-@contextmanager
-def _stages(rows: int, writing_to_file: bool) -> Iterator[Callable[[str, int], None]]:
+def _stages(rows: int, writing_to_file: bool) -> AbstractContextManager[Callable[[str, int], None]]:
     """Report stages (and rows written) on a terminal for big tables; silent otherwise."""
-    show = rows >= BIG_TABLE and sys.stderr.isatty() and (writing_to_file or sys.stdout.isatty())
-    if not show:
-        yield lambda _stage, _done: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Computing", total=rows)
-
-        def report(stage: str, done: int) -> None:
-            progress.update(task, description=stage, completed=done)
-
-        yield report
+    return row_progress(rows, show=rows >= BIG_TABLE and (writing_to_file or sys.stdout.isatty()))
 
 
 class _Writer:
