@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from spiral.cli.progress import row_progress
+from spiral.cli.tables_io import table_format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,8 +34,6 @@ BIG_TABLE = 1_000_000
 
 BATCH = 1_000_000
 """Rows worked and written at a time (one Parquet row group, or one block of CSV)."""
-
-READERS = (".csv", ".parquet", ".pq")
 
 
 def _is_number(text: str) -> bool:
@@ -84,18 +83,11 @@ def _confidences(values: Sequence[str]) -> tuple[float, ...]:
         raise click.BadParameter(str(error), param_hint="'--confidence'") from error
 
 
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in READERS:
-        raise click.UsageError(f"{path.name}: give a .csv or .parquet file")
-    return "csv" if suffix == ".csv" else "parquet"
-
-
 def _read(path: Path) -> pd.DataFrame:
     """Read CSV or Parquet into pandas through Arrow (multi-threaded)."""
     import pyarrow as pa
 
-    kind = _format(path)
+    kind = table_format(path)
     try:
         if kind == "csv":
             from pyarrow import csv
@@ -121,7 +113,7 @@ class _Writer:
 
     def __init__(self, output: Path | None) -> None:
         self.output = output
-        self.parquet = output is not None and _format(output) == "parquet"
+        self.parquet = output is not None and table_format(output) == "parquet"
         self.writer: Any = None
 
     def write(self, table: pa.Table) -> None:
@@ -163,7 +155,7 @@ def _input_error(
     """A one-line message naming the file, column and row (and line of a CSV file)."""
     row = error.row + offset if error.row is not None else None
     message = str(type(error)(error.problem, column=error.column, row=row))
-    if row is not None and _format(source) == "csv":
+    if row is not None and table_format(source) == "csv":
         message += f" (line {row + 1} of the file)"
     return click.ClickException(f"{source.name}: {message}")
 
@@ -259,10 +251,12 @@ def _run(
     stays bounded, the input columns are copied through as read, and progress is real.
     """
     if output is not None:
-        _format(output)
+        table_format(output)
     writer = _Writer(output)
     try:
-        streamed = row_by_row and _format(source) == "parquet" and _stream(source, method, writer)
+        streamed = (
+            row_by_row and table_format(source) == "parquet" and _stream(source, method, writer)
+        )
         if not streamed:
             _whole(source, method, writer)
     except BaseException:
