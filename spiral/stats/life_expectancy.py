@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.stats.confidence import ci_suffix, normalise_confidences, z_value
 
 __all__ = ["DEFAULT_AGE_BANDS", "LIFE_EXPECTANCY_METHOD", "phe_life_expectancy"]
@@ -142,12 +143,12 @@ def phe_life_expectancy(
     [80.1696, 79.8827, 80.4565]
     """
     if output not in {"full", "standard"}:
-        raise ValueError(f"output must be 'full' or 'standard', not {output!r}")
+        raise InputError(f"output must be 'full' or 'standard', not {output!r}")
     levels = normalise_confidences(confidence)
     groups = [group_by] if isinstance(group_by, str) else list(group_by or [])
     for column in (deaths, population, startage, *groups):
         if column not in data.columns:
-            raise ValueError(f"column {column!r} is not in the table")
+            raise InputError(f"column {column!r} is not in the table")
     band_starts = _band_starts(age_contents)
 
     _check_no_clash(data, levels, output)
@@ -156,7 +157,7 @@ def phe_life_expectancy(
     band_index = _band_index(data[startage], age_contents)
     if (band_index < 0).any():
         position = int(np.flatnonzero(band_index < 0)[0])
-        raise ValueError(
+        raise InputError(
             f"row {position + 1}, column {startage!r}: age band "
             f"{data[startage].iloc[position]!r} is not one of the age bands {contents_labels}"
         )
@@ -216,7 +217,7 @@ def _check_no_clash(data: pd.DataFrame, levels: tuple[float, ...], output: str) 
         added += ["pops_used", "dths_used", "confidence", "statistic", "method"]
     clash = [column for column in added if column in data.columns]
     if clash:
-        raise ValueError(f"the table already has a column {clash[0]!r}; rename it first")
+        raise InputError(f"the table already has a column {clash[0]!r}; rename it first")
 
 
 def _at_and_above(counts: FloatArray, rows: npt.NDArray[np.int64]) -> FloatArray:
@@ -305,12 +306,12 @@ def _band_starts(age_contents: Sequence[int | str]) -> list[int]:
     for label in age_contents:
         match = _LEADING_NUMBER.match(str(label))
         if match is None:
-            raise ValueError(f"age band {label!r} does not start with its start age")
+            raise InputError(f"age band {label!r} does not start with its start age")
         starts.append(int(match.group(1)))
     if not starts or starts[0] != 0:
-        raise ValueError("the first age band in age_contents must start at 0")
+        raise InputError("the first age band in age_contents must start at 0")
     if starts != sorted(starts) or len(set(starts)) != len(starts):
-        raise ValueError("age_contents must be in ascending order of start age")
+        raise InputError("age_contents must be in ascending order of start age")
     return starts
 
 
@@ -330,7 +331,7 @@ def _numeric(data: pd.DataFrame, column: str) -> FloatArray:
     bad = given & np.isnan(values)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise InputError(
             f"row {position + 1}, column {column!r}: {data[column].iloc[position]!r} "
             "is not a number"
         )
