@@ -75,7 +75,7 @@ def life_expectancy(
     """Life expectancy at every age band (Chiang II, Silcocks et al. limits).
 
     INPUT has one row per group and age band (0, 1-4, 5-9, ..., 85-89, 90+) with deaths and
-    population. Adds value, lower<level>cl and upper<level>cl, and (unless --standard)
+    population. Adds value, lower_ci_<level> and upper_ci_<level>, and (unless --standard)
     pops_used, dths_used, confidence, statistic and method.
     """
     from spiral.stats.life_expectancy import phe_life_expectancy

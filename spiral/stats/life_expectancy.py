@@ -29,7 +29,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from spiral.exceptions import InputError
-from spiral.stats.confidence import ci_suffix, normalise_confidences, z_value
+from spiral.stats.confidence import normalise_confidences, z_value
+from spiral.stats.tables import limit_columns
 
 __all__ = ["DEFAULT_AGE_BANDS", "LIFE_EXPECTANCY_METHOD", "phe_life_expectancy"]
 
@@ -87,8 +88,8 @@ def phe_life_expectancy(
     -------
     pandas.DataFrame
         The input rows, in their order and with their columns, plus ``value`` (life
-        expectancy in years) and ``lower<level>cl`` / ``upper<level>cl`` for each level
-        (``lower95cl``, ``upper99_8cl``, ...).
+        expectancy in years) and ``lower_ci_<level>`` / ``upper_ci_<level>`` for each
+        level (``lower_ci_95``, ``upper_ci_99_8``, ...), as every indicator method names them.
 
     Raises
     ------
@@ -139,7 +140,7 @@ def phe_life_expectancy(
     ...                1390, 1605, 1936, 1937],
     ... })
     >>> result = phe_life_expectancy(table, output="standard")
-    >>> result.loc[0, ["value", "lower95cl", "upper95cl"]].round(4).tolist()
+    >>> result.loc[0, ["value", "lower_ci_95", "upper_ci_95"]].round(4).tolist()
     [80.1696, 79.8827, 80.4565]
     """
     if output not in {"full", "standard"}:
@@ -194,10 +195,10 @@ def phe_life_expectancy(
     result["value"] = value
     for level in levels:
         z = z_value(level)
-        for side, sign in (("lower", -1.0), ("upper", 1.0)):
+        for name, sign in zip(limit_columns(level), (-1.0, 1.0), strict=True):
             limit = np.full(len(data), np.nan)
             limit[targets] = flat_e + sign * z * flat_se
-            result[f"{side}{ci_suffix(level)}cl"] = limit
+            result[name] = limit
     if output == "full":
         rows = order[complete[group_code[order]]]
         for name, counts in (("pops_used", pops), ("dths_used", dths)):
@@ -212,7 +213,7 @@ def phe_life_expectancy(
 def _check_no_clash(data: pd.DataFrame, levels: tuple[float, ...], output: str) -> None:
     added = ["value"]
     for level in levels:
-        added += [f"lower{ci_suffix(level)}cl", f"upper{ci_suffix(level)}cl"]
+        added += limit_columns(level)
     if output == "full":
         added += ["pops_used", "dths_used", "confidence", "statistic", "method"]
     clash = [column for column in added if column in data.columns]
