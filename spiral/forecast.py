@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from spiral.exceptions import InputError
-from spiral.stats.confidence import ci_suffix, normalise_confidence, z_value
+from spiral.stats.confidence import normalise_confidence, z_value
 from spiral.stats.proportions import wilson_limits
+from spiral.stats.tables import limit_columns
 
 __all__ = ["forecast_demand", "survey_prevalence"]
 
@@ -201,7 +202,7 @@ def forecast_demand(
     else:
         lower, upper = _simulate(weight, p, lo, hi, z=z, level=level, draws=draws, seed=seed)
 
-    suffix = ci_suffix(level)
+    lower_name, upper_name = limit_columns(level)
     if groups:
         result = frame.groupby(groups, sort=True, dropna=False)[groups].first()
         result = result.reset_index(drop=True)
@@ -209,8 +210,8 @@ def forecast_demand(
         result = pd.DataFrame(index=[0])
     result[population] = weight.sum(axis=1)
     result["demand"] = demand
-    result[f"lower_ci_{suffix}"] = lower
-    result[f"upper_ci_{suffix}"] = upper
+    result[lower_name] = lower
+    result[upper_name] = upper
     result["method"] = method
     return result
 
