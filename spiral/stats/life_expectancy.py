@@ -30,11 +30,10 @@ import pandas as pd
 
 from spiral.exceptions import InputError
 from spiral.stats.confidence import normalise_confidences, z_value
-from spiral.stats.tables import limit_columns
+from spiral.stats.tables import FloatArray, limit_columns
 
 __all__ = ["DEFAULT_AGE_BANDS", "LIFE_EXPECTANCY_METHOD", "phe_life_expectancy"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Start ages of the twenty bands the method needs: 0, 1-4, 5-9, ..., 85-89 and 90+.
 DEFAULT_AGE_BANDS: tuple[int, ...] = (0, 1, *range(5, 95, 5))
