@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from spiral.appraisal.file_format import OptionsFileError
 from spiral.cli import main
-from spiral.exceptions import ImportErrors, InputError, Problem, SpiralError
+from spiral.exceptions import ImportErrors, InputError, NotFoundError, Problem, SpiralError
+from spiral.frameworks import shipped_framework
 from spiral.frameworks.errors import FrameworkError
 from spiral.ocds.flags.settings import SettingsError
 from spiral.spend.payments import SpendValidationError, read_payments
@@ -39,6 +40,13 @@ def test_every_engine_error_class_is_an_input_error(error: type[Exception]) -> N
     assert issubclass(error, InputError)
     assert issubclass(error, SpiralError)
     assert issubclass(error, ValueError)
+
+
+def test_an_unknown_framework_or_stage_is_a_not_found_error() -> None:
+    with pytest.raises(NotFoundError, match="no-such-cycle"):
+        shipped_framework("no-such-cycle")
+    with pytest.raises(SpiralError, match="no stage"):
+        shipped_framework("free-form").stage("no-such-stage")
 
 
 def test_a_statistics_error_is_caught_as_an_input_error() -> None:
