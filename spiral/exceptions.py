@@ -1,8 +1,9 @@
 """Errors the engine raises on purpose, so callers can tell them from bugs.
 
 Every error Spiral raises deliberately derives from :class:`SpiralError`. Errors about the
-caller's input also derive from :class:`ValueError`, so code that already catches
-``ValueError`` keeps working.
+caller's input (:class:`InputError`) also derive from :class:`ValueError`, and an unknown id
+(:class:`NotFoundError`) from :class:`KeyError`, so code that already catches those keeps
+working.
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ class SpiralError(Exception):
 
 class InputError(SpiralError, ValueError):
     """The input given to an engine function is not usable (message says which row and field)."""
+
+
+class NotFoundError(SpiralError, KeyError):
+    """An id or name given to the engine is not one it knows (a shipped framework, a stage...).
+
+    Examples
+    --------
+    >>> error = NotFoundError("no shipped framework is called 'x'")
+    >>> isinstance(error, KeyError), error.args[0]
+    (True, "no shipped framework is called 'x'")
+    """
 
 
 @dataclass(frozen=True)

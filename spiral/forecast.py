@@ -36,22 +36,14 @@ import numpy as np
 import pandas as pd
 
 from spiral.exceptions import InputError
-from spiral.stats.confidence import ci_suffix, normalise_confidence, z_value
+from spiral.stats.confidence import normalise_confidence, z_value
+from spiral.stats.proportions import wilson_limits
+from spiral.stats.tables import limit_columns
 
 __all__ = ["forecast_demand", "survey_prevalence"]
 
 Method = Literal["delta", "monte-carlo"]
 DRAW_BLOCK = 1000
-
-
-def _wilson(cases: np.ndarray, sample: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion (the official method; see FORMULAS)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = cases / sample
-        centre = 2 * cases + z**2
-        spread = z * np.sqrt(z**2 + 4 * cases * (1 - share))
-        scale = 2 * (sample + z**2)
-        return (centre - spread) / scale, (centre + spread) / scale
 
 
 def survey_prevalence(
@@ -86,7 +78,7 @@ def survey_prevalence(
         raise InputError(
             f"row {row + 1}: a prevalence needs 0 <= {cases} <= {sample}, {sample} > 0"
         )
-    lower, upper = _wilson(x, n, z_value(confidence))
+    lower, upper = wilson_limits(x, n, confidence)
     result = data.copy()
     result["prevalence"] = x / n
     result["lower"] = lower
@@ -210,7 +202,7 @@ def forecast_demand(
     else:
         lower, upper = _simulate(weight, p, lo, hi, z=z, level=level, draws=draws, seed=seed)
 
-    suffix = ci_suffix(level)
+    lower_name, upper_name = limit_columns(level)
     if groups:
         result = frame.groupby(groups, sort=True, dropna=False)[groups].first()
         result = result.reset_index(drop=True)
@@ -218,8 +210,8 @@ def forecast_demand(
         result = pd.DataFrame(index=[0])
     result[population] = weight.sum(axis=1)
     result["demand"] = demand
-    result[f"lower_ci_{suffix}"] = lower
-    result[f"upper_ci_{suffix}"] = upper
+    result[lower_name] = lower
+    result[upper_name] = upper
     result["method"] = method
     return result
 

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from spiral.exceptions import InputError
+
 GENESIS = "0" * 64
 """The hash the first entry chains from."""
 
@@ -58,7 +60,7 @@ def entry_hash(previous_hash: str, payload: Mapping[str, Any]) -> str:
     False
     """
     if len(previous_hash) != 64:
-        raise ValueError("previous_hash must be 64 hexadecimal characters")
+        raise InputError("previous_hash must be 64 hexadecimal characters")
     digest = hashlib.sha256()
     digest.update(canonical_json(payload).encode("utf-8"))
     digest.update(previous_hash.encode("ascii"))

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from spiral.appraisal.discounting import Convention, RateSchedule, discount_factors
 from spiral.appraisal.options import BENEFIT_CATEGORIES, CATEGORIES, LAST_YEAR, SIGNS, Option
 from spiral.appraisal.prices import to_real
+from spiral.exceptions import InputError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -182,7 +183,7 @@ def category_factors(years: npt.ArrayLike, settings: AppraisalSettings) -> Float
     """
     unknown = set(settings.category_schedules) - set(CATEGORIES)
     if unknown:
-        raise ValueError(f"category_schedules: unknown category {sorted(unknown)[0]!r}")
+        raise InputError(f"category_schedules: unknown category {sorted(unknown)[0]!r}")
     base = discount_factors(years, settings.schedule, settings.convention)
     rows = [
         base
@@ -210,7 +211,7 @@ def cash_flow_cube(
     cube = np.stack([option.flows(ys) for option in options]) if options else np.zeros((0,))
     if settings.prices == "nominal":
         if settings.first_year is None or settings.price_base_year is None:
-            raise ValueError("nominal prices need first_year and price_base_year")
+            raise InputError("nominal prices need first_year and price_base_year")
         cube = to_real(cube, ys + settings.first_year, settings.deflator, settings.price_base_year)
     bias = np.stack([option.bias_vector() for option in options])
     return np.asarray(cube * (1 + bias[:, :, None] / 100), dtype=np.float64)
@@ -243,18 +244,18 @@ def appraise(
     """
     settings = settings or AppraisalSettings()
     if not options:
-        raise ValueError("appraisal: give at least one option")
+        raise InputError("appraisal: give at least one option")
     names = [o.name for o in options]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise ValueError(f"option {duplicated[0]!r}: two options have the same name")
+        raise InputError(f"option {duplicated[0]!r}: two options have the same name")
     last = max(o.last_year for o in options)
     horizon = last if settings.horizon is None else settings.horizon
     if not 0 <= horizon <= LAST_YEAR:
-        raise ValueError(f"appraisal, field horizon: must be from 0 to {LAST_YEAR}")
+        raise InputError(f"appraisal, field horizon: must be from 0 to {LAST_YEAR}")
     if horizon < last:
         first_late = next(o.name for o in options if o.last_year > horizon)
-        raise ValueError(
+        raise InputError(
             f"option {first_late!r}, field cash_flows: a cash flow falls after the last year "
             f"of the appraisal period ({horizon})"
         )

@@ -21,6 +21,8 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 FloatArray = npt.NDArray[np.float64]
 
 #: The shipped schedules and their columns in ``discount_rate_schedule.csv``.
@@ -68,10 +70,11 @@ class RateSchedule:
     >>> s = RateSchedule("flat", (0,), (0.05,))
     >>> s.rate_for_years([0, 1, 100]).tolist()
     [0.05, 0.05, 0.05]
-    >>> RateSchedule("bad", (0, 10), (0.03, -0.01))
-    Traceback (most recent call last):
-    ...
-    ValueError: schedule 'bad': the rate of the band from year 10 is negative (-0.01)
+    >>> try:
+    ...     RateSchedule("bad", (0, 10), (0.03, -0.01))
+    ... except InputError as error:
+    ...     print(error)
+    schedule 'bad': the rate of the band from year 10 is negative (-0.01)
     """
 
     name: str
@@ -81,22 +84,22 @@ class RateSchedule:
 
     def __post_init__(self) -> None:
         if len(self.starts) != len(self.rates) or not self.starts:
-            raise ValueError(f"schedule {self.name!r}: give one rate for each band start")
+            raise InputError(f"schedule {self.name!r}: give one rate for each band start")
         if self.starts[0] != 0:
-            raise ValueError(f"schedule {self.name!r}: the first band must start at year 0")
+            raise InputError(f"schedule {self.name!r}: the first band must start at year 0")
         for before, after in zip(self.starts, self.starts[1:], strict=False):
             if after <= before:
-                raise ValueError(
+                raise InputError(
                     f"schedule {self.name!r}: band starts are out of order "
                     f"(year {after} follows year {before})"
                 )
         for start, rate in zip(self.starts, self.rates, strict=True):
             if not np.isfinite(rate):
-                raise ValueError(
+                raise InputError(
                     f"schedule {self.name!r}: the rate of the band from year {start} is missing"
                 )
             if rate < 0:
-                raise ValueError(
+                raise InputError(
                     f"schedule {self.name!r}: the rate of the band from year {start} "
                     f"is negative ({rate})"
                 )
@@ -111,7 +114,7 @@ class RateSchedule:
         """
         ys = _check_years(years)
         if self.last_year is not None and ys.size and int(ys.max()) > self.last_year:
-            raise ValueError(
+            raise InputError(
                 f"schedule {self.name!r} is not published beyond year {self.last_year}"
             )
         band = np.searchsorted(np.asarray(self.starts), ys, side="right") - 1
@@ -136,10 +139,10 @@ class RateSchedule:
 def _check_years(years: npt.ArrayLike) -> npt.NDArray[np.int64]:
     arr = np.asarray(years)
     if arr.size and not np.all(np.equal(np.mod(arr, 1), 0)):
-        raise ValueError("years must be whole numbers")
+        raise InputError("years must be whole numbers")
     ys = arr.astype(np.int64)
     if ys.size and int(ys.min()) < 0:
-        raise ValueError(f"years must not be negative (got {int(ys.min())})")
+        raise InputError(f"years must not be negative (got {int(ys.min())})")
     return ys
 
 
@@ -178,7 +181,7 @@ def schedule(name: str = "standard") -> RateSchedule:
         column = SCHEDULE_COLUMNS[name]
     except KeyError:
         known = ", ".join(SCHEDULE_COLUMNS)
-        raise ValueError(f"unknown discount schedule {name!r}: use one of {known}") from None
+        raise InputError(f"unknown discount schedule {name!r}: use one of {known}") from None
     starts: list[int] = []
     rates: list[float] = []
     last_year: int | None = None
@@ -225,7 +228,7 @@ def discount_factors(
     >>> discount_factors([-1])
     Traceback (most recent call last):
     ...
-    ValueError: years must not be negative (got -1)
+    spiral.exceptions.InputError: years must not be negative (got -1)
     """
     rs = schedule(rates) if isinstance(rates, str) else rates
     conv = Convention(convention)
@@ -234,7 +237,7 @@ def discount_factors(
         return np.zeros(0, dtype=np.float64)
     horizon = int(ys.max())
     if horizon > MAX_YEAR:
-        raise ValueError(f"years beyond {MAX_YEAR:,} are not supported (got {horizon:,})")
+        raise InputError(f"years beyond {MAX_YEAR:,} are not supported (got {horizon:,})")
     every_year = factors_from_rates(rs.rate_for_years(np.arange(horizon + 1)), conv)
     return np.asarray(every_year[ys], dtype=np.float64)
 

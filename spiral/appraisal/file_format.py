@@ -46,11 +46,12 @@ from spiral.appraisal.social_value import (
     monetise,
     read_measures,
 )
+from spiral.exceptions import InputError
 
 FIVE_CASES = ("strategic", "economic", "commercial", "financial", "management")
 
 
-class OptionsFileError(ValueError):
+class OptionsFileError(InputError):
     """The options file has problems; ``problems`` lists every one found."""
 
     def __init__(self, problems: list[str]) -> None:

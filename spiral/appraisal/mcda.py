@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from spiral.appraisal.appraisal import ranks
 from spiral.appraisal.sensitivity import first_crossings
+from spiral.exceptions import InputError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,19 +51,19 @@ def normalise_weights(weights: Mapping[str, float]) -> dict[str, float]:
     >>> normalise_weights({"quality": 0.5, "deliverability": 0.4})
     Traceback (most recent call last):
     ...
-    ValueError: mcda, field weight: the weights add up to 0.9, not 1 or 100
+    spiral.exceptions.InputError: mcda, field weight: the weights add up to 0.9, not 1 or 100
     """
     if not weights:
-        raise ValueError("mcda, field criteria: give at least one criterion")
+        raise InputError("mcda, field criteria: give at least one criterion")
     for name, weight in weights.items():
         if not np.isfinite(weight) or weight < 0:
-            raise ValueError(f"mcda, criterion {name!r}, field weight: must be a number ≥ 0")
+            raise InputError(f"mcda, criterion {name!r}, field weight: must be a number ≥ 0")
     total = float(sum(weights.values()))
     if np.isclose(total, 1.0, rtol=0, atol=1e-9):
         return {k: float(v) for k, v in weights.items()}
     if np.isclose(total, 100.0, rtol=0, atol=1e-7):
         return {k: float(v) / 100 for k, v in weights.items()}
-    raise ValueError(f"mcda, field weight: the weights add up to {total:g}, not 1 or 100")
+    raise InputError(f"mcda, field weight: the weights add up to {total:g}, not 1 or 100")
 
 
 @dataclass(frozen=True)
@@ -140,25 +141,25 @@ def score(
     >>> score(["A"], {"quality": 1.0}, {"A": {}})
     Traceback (most recent call last):
     ...
-    ValueError: mcda, option 'A', field quality: no score given
+    spiral.exceptions.InputError: mcda, option 'A', field quality: no score given
     """
     w = normalise_weights(weights)
     criteria = tuple(w)
     matrix = np.zeros((len(options), len(criteria)))
     for name in scores:
         if name not in options:
-            raise ValueError(f"mcda, option {name!r}: there is no such option")
+            raise InputError(f"mcda, option {name!r}: there is no such option")
     for i, name in enumerate(options):
         given = scores.get(name, {})
         for extra in given:
             if extra not in w:
-                raise ValueError(f"mcda, option {name!r}, field {extra}: not a weighted criterion")
+                raise InputError(f"mcda, option {name!r}, field {extra}: not a weighted criterion")
         for j, criterion in enumerate(criteria):
             value = given.get(criterion)
             if value is None:
-                raise ValueError(f"mcda, option {name!r}, field {criterion}: no score given")
+                raise InputError(f"mcda, option {name!r}, field {criterion}: no score given")
             if not np.isfinite(float(value)):
-                raise ValueError(f"mcda, option {name!r}, field {criterion}: not a number")
+                raise InputError(f"mcda, option {name!r}, field {criterion}: not a number")
             matrix[i, j] = float(value)
     return MCDAResult(tuple(options), criteria, np.array(list(w.values())), matrix)
 
@@ -226,9 +227,9 @@ def weight_perturbation(
     (True, 1.0)
     """
     if not 0 <= spread < 1:
-        raise ValueError("mcda, field spread: must be at least 0 and below 1")
+        raise InputError("mcda, field spread: must be at least 0 and below 1")
     if draws < 1:
-        raise ValueError("mcda, field draws: must be at least 1")
+        raise InputError("mcda, field draws: must be at least 1")
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(draws, result.weights.size))
     weights = factors * result.weights[None, :]

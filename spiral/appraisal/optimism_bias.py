@@ -20,6 +20,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 Measure = Literal["capex", "duration"]
 Bound = Literal["upper", "lower"]
 
@@ -47,16 +49,17 @@ class OptimismBiasBounds:
         --------
         >>> bounds("Standard Buildings").value("capex", "upper")
         24.0
-        >>> bounds("Outsourcing").value("duration", "upper")
-        Traceback (most recent call last):
-        ...
-        ValueError: optimism bias: the table gives no duration bound for 'Outsourcing'
+        >>> try:
+        ...     bounds("Outsourcing").value("duration", "upper")
+        ... except InputError as error:
+        ...     print(error)
+        optimism bias: the table gives no duration bound for 'Outsourcing'
         """
         if measure == "capex":
             return self.capex_upper if bound == "upper" else self.capex_lower
         found = self.duration_upper if bound == "upper" else self.duration_lower
         if found is None:
-            raise ValueError(
+            raise InputError(
                 f"optimism bias: the table gives no duration bound for {self.project_type!r}"
             )
         return found
@@ -85,7 +88,7 @@ def bounds_table() -> tuple[OptimismBiasBounds, ...]:
         capex_upper = _number(row["capex_upper_pct"])
         capex_lower = _number(row["capex_lower_pct"])
         if capex_upper is None or capex_lower is None:  # pragma: no cover - shipped data
-            raise ValueError(f"optimism bias table: {row['project_type']} lacks capex bounds")
+            raise InputError(f"optimism bias table: {row['project_type']} lacks capex bounds")
         rows.append(
             OptimismBiasBounds(
                 project_type=row["project_type"],
@@ -118,18 +121,18 @@ def bounds(project_type: str) -> OptimismBiasBounds:
         if _key(entry.project_type) == wanted:
             return entry
     known = ", ".join(b.project_type for b in bounds_table())
-    raise ValueError(f"unknown optimism bias project type {project_type!r}: use one of {known}")
+    raise InputError(f"unknown optimism bias project type {project_type!r}: use one of {known}")
 
 
 def _fractions(shares: Mapping[str, float]) -> dict[str, float]:
     total = float(sum(shares.values()))
     if any(v < 0 for v in shares.values()):
-        raise ValueError("optimism bias shares must not be negative")
+        raise InputError("optimism bias shares must not be negative")
     if np.isclose(total, 1.0):
         return {k: float(v) for k, v in shares.items()}
     if np.isclose(total, 100.0):
         return {k: float(v) / 100 for k, v in shares.items()}
-    raise ValueError(f"optimism bias shares must add up to 1 or 100, not {total:g}")
+    raise InputError(f"optimism bias shares must add up to 1 or 100, not {total:g}")
 
 
 def combined_bias(
@@ -193,15 +196,15 @@ def mitigated_bias(upper: float, mitigated: float, lower: float = 0.0, *, reason
     >>> mitigated_bias(51, 0.5, lower=4, reason=" ")
     Traceback (most recent call last):
     ...
-    ValueError: optimism bias mitigation needs a stated reason
+    spiral.exceptions.InputError: optimism bias mitigation needs a stated reason
     """
     if not reason.strip():
-        raise ValueError("optimism bias mitigation needs a stated reason")
+        raise InputError("optimism bias mitigation needs a stated reason")
     share = mitigated / 100 if mitigated > 1 else mitigated
     if not 0 <= share <= 1:
-        raise ValueError(f"mitigated share must be between 0 and 1 (or 0 and 100), not {mitigated}")
+        raise InputError(f"mitigated share must be between 0 and 1 (or 0 and 100), not {mitigated}")
     if upper < 0 or lower < 0 or lower > upper:
-        raise ValueError(f"optimism bias bounds must satisfy 0 ≤ lower ≤ upper ({lower}, {upper})")
+        raise InputError(f"optimism bias bounds must satisfy 0 ≤ lower ≤ upper ({lower}, {upper})")
     return max(float(lower), float(upper) * (1 - share))
 
 
@@ -215,5 +218,5 @@ def apply_bias(amounts: npt.ArrayLike, bias_pct: npt.ArrayLike) -> npt.NDArray[n
     """
     pct = np.asarray(bias_pct, dtype=np.float64)
     if np.any(pct < 0):
-        raise ValueError("optimism bias must not be negative")
+        raise InputError("optimism bias must not be negative")
     return np.asarray(amounts, dtype=np.float64) * (1 + pct / 100)

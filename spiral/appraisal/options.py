@@ -15,6 +15,8 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -80,10 +82,11 @@ class Option:
     >>> o = Option("Run it ourselves", "in_house", {"operating": {0: 10.0, 1: 10.0}})
     >>> o.flows([0, 1, 2])[CATEGORIES.index("operating")].tolist()
     [10.0, 10.0, 0.0]
-    >>> Option("X", "outsourced", {})
-    Traceback (most recent call last):
-    ...
-    ValueError: option 'X', field delivery_model: 'outsourced' is not a delivery model ...
+    >>> try:
+    ...     Option("X", "outsourced", {})
+    ... except InputError as error:
+    ...     print(error)
+    option 'X', field delivery_model: 'outsourced' is not a delivery model ...
     """
 
     name: str
@@ -106,12 +109,12 @@ class Option:
         optimism_bias_reason: str = "",
     ) -> None:
         if not str(name).strip():
-            raise ValueError("option: every option needs a name")
+            raise InputError("option: every option needs a name")
         try:
             model = DeliveryModel(delivery_model)
         except ValueError:
             known = ", ".join(m.value for m in DeliveryModel)
-            raise ValueError(
+            raise InputError(
                 f"option {name!r}, field delivery_model: {delivery_model!r} is not a delivery "
                 f"model (use one of {known})"
             ) from None
@@ -119,16 +122,16 @@ class Option:
         for category, by_year in cash_flows.items():
             where = f"option {name!r}, field cash_flows.{category}"
             if category not in CATEGORIES:
-                raise ValueError(f"{where}: unknown category (use one of {', '.join(CATEGORIES)})")
+                raise InputError(f"{where}: unknown category (use one of {', '.join(CATEGORIES)})")
             flows[category] = {}
             for year, amount in by_year.items():
                 if int(year) != year or not 0 <= year <= LAST_YEAR:
-                    raise ValueError(
+                    raise InputError(
                         f"{where}: year {year!r} must be a whole number from 0 to {LAST_YEAR}"
                     )
                 value = float(amount)
                 if not np.isfinite(value) or value < 0:
-                    raise ValueError(
+                    raise InputError(
                         f"{where}, year {year}: amount must be a number ≥ 0 (enter savings "
                         f"and income as benefits), not {amount!r}"
                     )
@@ -137,9 +140,9 @@ class Option:
         for category, pct in (optimism_bias or {}).items():
             where = f"option {name!r}, field optimism_bias.{category}"
             if category not in COST_CATEGORIES:
-                raise ValueError(f"{where}: optimism bias applies to cost categories only")
+                raise InputError(f"{where}: optimism bias applies to cost categories only")
             if not np.isfinite(pct) or pct < 0:
-                raise ValueError(f"{where}: must be a percentage ≥ 0, not {pct!r}")
+                raise InputError(f"{where}: must be a percentage ≥ 0, not {pct!r}")
             bias[category] = float(pct)
         object.__setattr__(self, "name", str(name))
         object.__setattr__(self, "delivery_model", model)

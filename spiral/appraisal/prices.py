@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -20,10 +22,10 @@ def _index_ratio(years: npt.ArrayLike, deflator: Mapping[int, float], base_year:
     """Return index[base] / index[year] for each year, failing on any missing year."""
     ys = np.asarray(years, dtype=np.int64)
     if base_year not in deflator:
-        raise ValueError(f"deflator: no index value for the price base year {base_year}")
+        raise InputError(f"deflator: no index value for the price base year {base_year}")
     bad = [year for year, value in deflator.items() if not np.isfinite(value) or value <= 0]
     if bad:
-        raise ValueError(f"deflator: index values must be positive (year {sorted(bad)[0]})")
+        raise InputError(f"deflator: index values must be positive (year {sorted(bad)[0]})")
     known = np.fromiter(deflator.keys(), dtype=np.int64)
     values = np.fromiter(deflator.values(), dtype=np.float64)
     order = np.argsort(known)
@@ -32,7 +34,7 @@ def _index_ratio(years: npt.ArrayLike, deflator: Mapping[int, float], base_year:
     missing = np.unique(ys[known[position] != ys])
     if missing.size:
         shown = ", ".join(str(y) for y in missing[:5])
-        raise ValueError(f"deflator: no index value for year(s) {shown}")
+        raise InputError(f"deflator: no index value for year(s) {shown}")
     return np.asarray(deflator[base_year] / values[position], dtype=np.float64)
 
 
@@ -63,7 +65,7 @@ def to_real(
     >>> to_real([1.0], [2030], gdp, 2024)
     Traceback (most recent call last):
     ...
-    ValueError: deflator: no index value for year(s) 2030
+    spiral.exceptions.InputError: deflator: no index value for year(s) 2030
     """
     ratio = _index_ratio(years, deflator, base_year)
     return np.asarray(amounts, dtype=np.float64) * ratio

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from scipy.special import betaincinv, ndtr
 
 from spiral.appraisal.appraisal import AppraisalResult
+from spiral.exceptions import InputError
 
 if TYPE_CHECKING:
     from scipy.interpolate import CubicSpline
@@ -64,11 +65,12 @@ class UncertainInput:
 
     Examples
     --------
-    >>> UncertainInput("staff", "operating", "triangular", {"min": 1.2, "mode": 1, "max": 2},
-    ...                options=("In-house",))
-    Traceback (most recent call last):
-    ...
-    ValueError: uncertain input 'staff' (option 'In-house'), field min: min (1.2) is above mode (1)
+    >>> try:
+    ...     UncertainInput("staff", "operating", "triangular", {"min": 1.2, "mode": 1, "max": 2},
+    ...                    options=("In-house",))
+    ... except InputError as error:
+    ...     print(error)
+    uncertain input 'staff' (option 'In-house'), field min: min (1.2) is above mode (1)
     """
 
     name: str
@@ -86,12 +88,12 @@ class UncertainInput:
 
     def __post_init__(self) -> None:  # noqa: PLR0912 - one check per rule, in order
         if self.category not in CATEGORIES:
-            raise ValueError(
+            raise InputError(
                 f"{self._where('category')}: unknown category {self.category!r} "
                 f"(use one of {', '.join(CATEGORIES)})"
             )
         if self.distribution not in PARAMETERS:
-            raise ValueError(
+            raise InputError(
                 f"{self._where('distribution')}: unknown distribution {self.distribution!r} "
                 f"(use one of {', '.join(PARAMETERS)})"
             )
@@ -99,33 +101,33 @@ class UncertainInput:
         for key in wanted:
             value = self.params.get(key)
             if value is None or not np.isfinite(float(value)):
-                raise ValueError(f"{self._where(key)}: a number is needed for {key}")
+                raise InputError(f"{self._where(key)}: a number is needed for {key}")
         extra = sorted(set(self.params) - set(wanted))
         if extra:
-            raise ValueError(
+            raise InputError(
                 f"{self._where(extra[0])}: {self.distribution} takes {', '.join(wanted)} only"
             )
         p = {k: float(v) for k, v in self.params.items()}
         if self.distribution in ("triangular", "pert"):
             if p["min"] > p["mode"]:
-                raise ValueError(
+                raise InputError(
                     f"{self._where('min')}: min ({p['min']:g}) is above mode ({p['mode']:g})"
                 )
             if p["mode"] > p["max"]:
-                raise ValueError(
+                raise InputError(
                     f"{self._where('max')}: max ({p['max']:g}) is below mode ({p['mode']:g})"
                 )
             if p["min"] == p["max"]:
-                raise ValueError(f"{self._where('max')}: min and max must differ")
+                raise InputError(f"{self._where('max')}: min and max must differ")
         elif self.distribution == "uniform":
             if p["min"] >= p["max"]:
-                raise ValueError(
+                raise InputError(
                     f"{self._where('max')}: max ({p['max']:g}) must be above min ({p['min']:g})"
                 )
         elif p["sd"] < 0:
-            raise ValueError(f"{self._where('sd')}: the standard deviation is negative")
+            raise InputError(f"{self._where('sd')}: the standard deviation is negative")
         elif self.distribution == "lognormal" and p["mean"] <= 0:
-            raise ValueError(f"{self._where('mean')}: a lognormal mean must be above zero")
+            raise InputError(f"{self._where('mean')}: a lognormal mean must be above zero")
         object.__setattr__(self, "params", p)
 
     def _lognormal(self) -> tuple[float, float]:
@@ -252,25 +254,26 @@ def correlation_matrix(
     >>> correlation_matrix([a, b], {("a", "b"): 0.5}).tolist()
     [[1.0, 0.5], [0.5, 1.0]]
     >>> c = UncertainInput("c", "transition", "normal", {"mean": 1, "sd": 0.1})
-    >>> correlation_matrix([a, b, c], {("a", "b"): 0.9, ("a", "c"): 0.9, ("b", "c"): -0.9})
-    Traceback (most recent call last):
-    ...
-    ValueError: correlations: the matrix is not positive semi-definite (smallest eigenvalue -0.8)
+    >>> try:
+    ...     correlation_matrix([a, b, c], {("a", "b"): 0.9, ("a", "c"): 0.9, ("b", "c"): -0.9})
+    ... except InputError as error:
+    ...     print(error)
+    correlations: the matrix is not positive semi-definite (smallest eigenvalue -0.8)
     """
     names = [u.name for u in inputs]
     for name in names:
         if names.count(name) > 1:
-            raise ValueError(f"uncertain input {name!r}, field name: used twice")
+            raise InputError(f"uncertain input {name!r}, field name: used twice")
     position = {name: i for i, name in enumerate(names)}
     matrix = np.eye(len(inputs))
     for (first, second), rho in correlations.items():
         for name in (first, second):
             if name not in position:
-                raise ValueError(f"correlations: {name!r} is not an uncertain input")
+                raise InputError(f"correlations: {name!r} is not an uncertain input")
         if first == second:
-            raise ValueError(f"correlations: {first!r} is correlated with itself")
+            raise InputError(f"correlations: {first!r} is correlated with itself")
         if not -1 <= rho <= 1:
-            raise ValueError(
+            raise InputError(
                 f"correlations: {first!r} and {second!r} have a correlation of {rho:g}, "
                 "outside −1..1"
             )
@@ -278,7 +281,7 @@ def correlation_matrix(
         matrix[position[second], position[first]] = rho
     smallest = float(np.linalg.eigvalsh(matrix).min()) if len(inputs) else 1.0
     if smallest < -1e-10:
-        raise ValueError(
+        raise InputError(
             "correlations: the matrix is not positive semi-definite "
             f"(smallest eigenvalue {smallest:.3g})"
         )
@@ -311,7 +314,7 @@ def draw_inputs(
     0.8
     """
     if draws < 1:
-        raise ValueError("simulations: the number of draws must be at least 1")
+        raise InputError("simulations: the number of draws must be at least 1")
     rng = np.random.default_rng(seed)
     pairs = dict(correlations or {})
     matrix = correlation_matrix(inputs, pairs)
@@ -410,17 +413,18 @@ def cell_masks(result: AppraisalResult, inputs: Sequence[UncertainInput]) -> npt
     >>> from spiral.appraisal.options import Option
     >>> r = appraise([Option("A", "grant", {"operating": {0: 1.0}})])
     >>> u = UncertainInput("x", "operating", "uniform", {"min": 0, "max": 2}, options=("B",))
-    >>> cell_masks(r, [u])
-    Traceback (most recent call last):
-    ...
-    ValueError: uncertain input 'x' (option 'B'), field options: no option is called 'B'
+    >>> try:
+    ...     cell_masks(r, [u])
+    ... except InputError as error:
+    ...     print(error)
+    uncertain input 'x' (option 'B'), field options: no option is called 'B'
     """
     names = result.names
     masks = np.zeros((len(inputs), len(names), len(CATEGORIES)), dtype=bool)
     for i, uncertain in enumerate(inputs):
         for option in uncertain.options:
             if option not in names:
-                raise ValueError(f"{uncertain._where('options')}: no option is called {option!r}")
+                raise InputError(f"{uncertain._where('options')}: no option is called {option!r}")
         rows = [names.index(o) for o in uncertain.options] if uncertain.options else slice(None)
         masks[i, rows, CATEGORIES.index(uncertain.category)] = True
     return masks

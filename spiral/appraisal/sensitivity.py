@@ -31,6 +31,7 @@ from spiral.appraisal.appraisal import (
 from spiral.appraisal.discounting import RateSchedule, factors_from_rates, schedule
 from spiral.appraisal.options import CATEGORIES, SIGNS, Option
 from spiral.appraisal.risk import UncertainInput, cell_masks, npsv_given
+from spiral.exceptions import InputError
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -276,7 +277,7 @@ def tornado(
     names = result.names
     chosen = result.preferred if option is None else option
     if chosen not in names:
-        raise ValueError(f"tornado: no option is called {chosen!r}")
+        raise InputError(f"tornado: no option is called {chosen!r}")
     column = names.index(chosen)
     if not inputs:
         return []

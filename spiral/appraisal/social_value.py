@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from spiral.exceptions import InputError
+
 
 @dataclass(frozen=True)
 class SocialValueMeasure:
@@ -44,28 +46,29 @@ def measures_from_data(
     >>> measures_from_data([{"code": "V1", "name": "Volunteer hours", "unit": "hour",
     ...                      "proxy_value": 10}])[0].proxy_value
     10.0
-    >>> measures_from_data([{"code": "V1", "name": "x", "unit": "hour", "proxy_value": -1}])
-    Traceback (most recent call last):
-    ...
-    ValueError: social_value_measures[0] 'V1', field proxy_value: must be a number ≥ 0
+    >>> try:
+    ...     measures_from_data([{"code": "V1", "name": "x", "unit": "hour", "proxy_value": -1}])
+    ... except InputError as error:
+    ...     print(error)
+    social_value_measures[0] 'V1', field proxy_value: must be a number ≥ 0
     """
     if not isinstance(data, list):
-        raise ValueError(f"{where}: must be a list of measures")
+        raise InputError(f"{where}: must be a list of measures")
     out: list[SocialValueMeasure] = []
     seen: set[str] = set()
     for i, item in enumerate(data):
         if not isinstance(item, Mapping):
-            raise ValueError(f"{where}[{i}]: must be a mapping")
+            raise InputError(f"{where}[{i}]: must be a mapping")
         code = str(item.get("code", "")).strip()
         label = f"{where}[{i}] {code!r}"
         if not code:
-            raise ValueError(f"{where}[{i}], field code: every measure needs a code")
+            raise InputError(f"{where}[{i}], field code: every measure needs a code")
         if code in seen:
-            raise ValueError(f"{label}, field code: the code is used twice")
+            raise InputError(f"{label}, field code: the code is used twice")
         seen.add(code)
         for key in ("name", "unit"):
             if not str(item.get(key, "")).strip():
-                raise ValueError(f"{label}, field {key}: missing")
+                raise InputError(f"{label}, field {key}: missing")
         value = item.get("proxy_value")
         if (
             isinstance(value, bool)
@@ -73,7 +76,7 @@ def measures_from_data(
             or not np.isfinite(value)
             or value < 0
         ):
-            raise ValueError(f"{label}, field proxy_value: must be a number ≥ 0")
+            raise InputError(f"{label}, field proxy_value: must be a number ≥ 0")
         out.append(
             SocialValueMeasure(
                 code,
@@ -94,12 +97,12 @@ def read_measures(path: str | Path) -> tuple[SocialValueMeasure, ...]:
     >>> read_measures("no-such-file.yaml")
     Traceback (most recent call last):
     ...
-    ValueError: social_value_measures: cannot read no-such-file.yaml
+    spiral.exceptions.InputError: social_value_measures: cannot read no-such-file.yaml
     """
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
-        raise ValueError(f"social_value_measures: cannot read {path}") from None
+        raise InputError(f"social_value_measures: cannot read {path}") from None
     if isinstance(data, Mapping):
         data = data.get("measures")
     return measures_from_data(data, where=f"social_value_measures ({Path(path).name})")
@@ -133,21 +136,22 @@ def monetise(
     >>> m = (SocialValueMeasure("V1", "Volunteer hours", "hour", 10.0),)
     >>> monetise(m, {"V1": {1: 100, 2: 50}}, "Co-produce")
     {1: 1000.0, 2: 500.0}
-    >>> monetise(m, {"V9": {1: 1}}, "Co-produce")
-    Traceback (most recent call last):
-    ...
-    ValueError: option 'Co-produce', field social_value.V9: no such social-value measure
+    >>> try:
+    ...     monetise(m, {"V9": {1: 1}}, "Co-produce")
+    ... except InputError as error:
+    ...     print(error)
+    option 'Co-produce', field social_value.V9: no such social-value measure
     """
     by_code = {m.code: m for m in measures}
     out: dict[int, float] = {}
     for code, by_year in quantities.items():
         if code not in by_code:
-            raise ValueError(
+            raise InputError(
                 f"option {option!r}, field social_value.{code}: no such social-value measure"
             )
         for year, quantity in by_year.items():
             if not np.isfinite(quantity) or quantity < 0:
-                raise ValueError(
+                raise InputError(
                     f"option {option!r}, field social_value.{code}, year {year}: "
                     "quantity must be a number ≥ 0"
                 )

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
+
+from spiral.cli.progress import busy
 
 
 class _FileOrCommandGroup(click.Group):
@@ -46,18 +45,6 @@ def group() -> None:
     Give an options file (YAML or JSON) to appraise it and print the results table, or use
     one of the commands below.
     """
-
-
-@contextmanager
-def _busy(message: str) -> Iterator[None]:
-    """Show a spinner on a terminal (never when standard error is piped)."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(message):
-        yield
 
 
 def _format(value: Any) -> str:
@@ -94,7 +81,7 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
         raise click.UsageError("the report file must end in .html or .json")
     try:
         options = read_options_file(options_file)
-        with _busy("Appraising the options"):
+        with busy("Appraising the options"):
             report = appraise_options(options, simulations, seed)
     except OptionsFileError as error:
         raise click.ClickException(

@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
 import click
+
+from spiral.cli.progress import stage_progress
 
 _FILES = click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 
 
+_STAGES = {"read": "Reading releases", "compile": "Compiling records"}
+
+
 @click.group(name="ocds")
 def group() -> None:
     """Open Contracting Data Standard: validate, compile, indicators, red flags."""
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A progress display on standard error when it is a terminal; nothing when piped."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                label = {"read": "Reading releases", "compile": "Compiling records"}.get(
-                    stage, stage
-                )
-                tasks[stage] = int(bar.add_task(label, total=total or None))
-            bar.update(tasks[stage], completed=done, total=total or None)  # type: ignore[arg-type]
-
-        yield update
 
 
 @group.command(name="validate")
@@ -106,7 +85,7 @@ def compile_(
     from spiral.ocds.compile import write_compiled
 
     out: IO[bytes]
-    with _progress(enabled=True) as progress:
+    with stage_progress(_STAGES) as progress:
         if output is None:
             out = sys.stdout.buffer
             result = write_compiled(

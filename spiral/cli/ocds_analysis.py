@@ -3,42 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
+
+from spiral.cli.progress import byte_progress
 
 
 def register(group: click.Group) -> None:
     """Add the analysis commands to the ``spiral ocds`` group."""
     group.add_command(indicators)
     group.add_command(flags)
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on standard error when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-        console=Console(stderr=True),
-    ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
 
 
 def _write(text: str, output: str | None) -> None:
@@ -125,7 +100,7 @@ def flags(file: str, settings: str | None, no_meta: bool, output: str | None) ->
     if file == "-":
         run = flag_lines(sys.stdin.buffer, chosen, meta=not no_meta)
     else:
-        with _progress("red flags") as progress:
+        with byte_progress("red flags") as progress:
             try:
                 run = flag_file(file, chosen, meta=not no_meta, progress=progress)
             except OSError as error:

@@ -13,12 +13,15 @@ repeated or take a comma-separated list.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from spiral.cli.progress import row_progress
+from spiral.cli.tables_io import table_format
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,8 +34,6 @@ BIG_TABLE = 1_000_000
 
 BATCH = 1_000_000
 """Rows worked and written at a time (one Parquet row group, or one block of CSV)."""
-
-READERS = (".csv", ".parquet", ".pq")
 
 
 def _is_number(text: str) -> bool:
@@ -82,18 +83,11 @@ def _confidences(values: Sequence[str]) -> tuple[float, ...]:
         raise click.BadParameter(str(error), param_hint="'--confidence'") from error
 
 
-def _format(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix not in READERS:
-        raise click.UsageError(f"{path.name}: give a .csv or .parquet file")
-    return "csv" if suffix == ".csv" else "parquet"
-
-
 def _read(path: Path) -> pd.DataFrame:
     """Read CSV or Parquet into pandas through Arrow (multi-threaded)."""
     import pyarrow as pa
 
-    kind = _format(path)
+    kind = table_format(path)
     try:
         if kind == "csv":
             from pyarrow import csv
@@ -109,24 +103,9 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
-@contextmanager
-def _stages(rows: int, writing_to_file: bool) -> Iterator[Callable[[str, int], None]]:
+def _stages(rows: int, writing_to_file: bool) -> AbstractContextManager[Callable[[str, int], None]]:
     """Report stages (and rows written) on a terminal for big tables; silent otherwise."""
-    show = rows >= BIG_TABLE and sys.stderr.isatty() and (writing_to_file or sys.stdout.isatty())
-    if not show:
-        yield lambda _stage, _done: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("Computing", total=rows)
-
-        def report(stage: str, done: int) -> None:
-            progress.update(task, description=stage, completed=done)
-
-        yield report
+    return row_progress(rows, show=rows >= BIG_TABLE and (writing_to_file or sys.stdout.isatty()))
 
 
 class _Writer:
@@ -134,7 +113,7 @@ class _Writer:
 
     def __init__(self, output: Path | None) -> None:
         self.output = output
-        self.parquet = output is not None and _format(output) == "parquet"
+        self.parquet = output is not None and table_format(output) == "parquet"
         self.writer: Any = None
 
     def write(self, table: pa.Table) -> None:
@@ -176,7 +155,7 @@ def _input_error(
     """A one-line message naming the file, column and row (and line of a CSV file)."""
     row = error.row + offset if error.row is not None else None
     message = str(type(error)(error.problem, column=error.column, row=row))
-    if row is not None and _format(source) == "csv":
+    if row is not None and table_format(source) == "csv":
         message += f" (line {row + 1} of the file)"
     return click.ClickException(f"{source.name}: {message}")
 
@@ -272,10 +251,12 @@ def _run(
     stays bounded, the input columns are copied through as read, and progress is real.
     """
     if output is not None:
-        _format(output)
+        table_format(output)
     writer = _Writer(output)
     try:
-        streamed = row_by_row and _format(source) == "parquet" and _stream(source, method, writer)
+        streamed = (
+            row_by_row and table_format(source) == "parquet" and _stream(source, method, writer)
+        )
         if not streamed:
             _whole(source, method, writer)
     except BaseException:

@@ -7,54 +7,19 @@ extension) or to standard output as CSV.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-TABLE_SUFFIXES = (".csv", ".parquet")
-
-
-def _read(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    if suffix not in TABLE_SUFFIXES:
-        raise click.UsageError(f"INPUT must be a .csv or .parquet file, not {path.name}")
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, encoding="utf-8-sig")
-    except (OSError, ValueError) as error:
-        raise click.ClickException(f"could not read {path.name}: {error}") from error
-
-
-def _write(table: pd.DataFrame, output: Path | None) -> None:
-    if output is None:
-        click.echo(table.to_csv(index=False), nl=False)
-        return
-    suffix = output.suffix.lower()
-    if suffix == ".parquet":
-        table.to_parquet(output, index=False)
-    elif suffix == ".csv":
-        table.to_csv(output, index=False)
-    else:
-        raise click.UsageError(f"-o must name a .csv or .parquet file, not {output.name}")
-
-
-_input = click.argument(
-    "input_file",
-    metavar="INPUT",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+from spiral.cli.tables_io import (
+    check_output,
+    input_argument,
+    output_option,
+    read_table,
+    write_table,
 )
-_output = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write the result here (.csv or .parquet) instead of standard output.",
-)
+
+_input = input_argument("input_file")
+_output = output_option("output")
 
 
 @click.command(name="quantile")
@@ -104,7 +69,8 @@ def quantile(
     from spiral.exceptions import InputError
     from spiral.stats.quantiles import phe_quantile
 
-    table = _read(input_file)
+    check_output(output)
+    table = read_table(input_file)
     invert: bool | str = polarity_column if polarity_column else highest_first
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -116,7 +82,7 @@ def quantile(
         raise click.ClickException(str(error)) from error
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
-    _write(result, output)
+    write_table(result, output)
 
 
 @click.command(name="compare")
@@ -177,7 +143,8 @@ def compare(
             "give one of --benchmark-area, --benchmark-parent, --benchmark-column, "
             "--benchmark-value"
         )
-    table = _read(input_file)
+    check_output(output)
+    table = read_table(input_file)
     benchmark: str | float | None = (
         benchmark_column if benchmark_column is not None else benchmark_value
     )
@@ -192,7 +159,7 @@ def compare(
         )
     except InputError as error:
         raise click.ClickException(str(error)) from error
-    _write(result, output)
+    write_table(result, output)
 
 
 def register(group: click.Group) -> None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-_TABLE_SUFFIXES = (".csv", ".parquet")
+from spiral.cli.tables_io import (
+    check_output,
+    input_argument,
+    output_option,
+    read_table,
+    write_table,
+)
 
 
 def register(group: click.Group) -> None:
@@ -25,56 +27,13 @@ def register(group: click.Group) -> None:
     group.add_command(funnel)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    if suffix not in _TABLE_SUFFIXES:
-        raise click.UsageError(f"{path.name}: the input must be a .csv or .parquet file")
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.ParserError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise click.ClickException(f"{path.name}: cannot read the table ({first_line})") from None
-
-
-def _check_output_path(path: Path | None, option: str) -> None:
-    if path is not None and path.suffix.lower() not in _TABLE_SUFFIXES:
-        raise click.UsageError(f"{option} {path.name}: the output must be a .csv or .parquet file")
-
-
-def _write_table(table: pd.DataFrame, path: Path | None) -> None:
-    if path is None:
-        click.echo(table.to_csv(index=False), nl=False)
-        return
-    try:
-        if path.suffix.lower() == ".parquet":
-            table.to_parquet(path, index=False)
-        else:
-            table.to_csv(path, index=False)
-    except OSError as error:
-        raise click.ClickException(f"{path}: cannot write the table ({error.strerror})") from None
-
-
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
 
 
-_INPUT = click.argument(
-    "input_path",
-    metavar="INPUT",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-_OUTPUT = click.option(
-    "-o",
-    "--output",
-    "output_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the result here (.csv or .parquet); CSV to standard output otherwise.",
-)
+_INPUT = input_argument()
+_OUTPUT = output_option()
 
 
 @click.command(name="life-expectancy")
@@ -116,13 +75,13 @@ def life_expectancy(
     """Life expectancy at every age band (Chiang II, Silcocks et al. limits).
 
     INPUT has one row per group and age band (0, 1-4, 5-9, ..., 85-89, 90+) with deaths and
-    population. Adds value, lower<level>cl and upper<level>cl, and (unless --standard)
+    population. Adds value, lower_ci_<level> and upper_ci_<level>, and (unless --standard)
     pops_used, dths_used, confidence, statistic and method.
     """
     from spiral.stats.life_expectancy import phe_life_expectancy
 
-    _check_output_path(output_path, "-o")
-    table = _read_table(input_path)
+    check_output(output_path, "-o")
+    table = read_table(input_path)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)
@@ -138,7 +97,7 @@ def life_expectancy(
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     _echo_warnings(caught)
-    _write_table(result, output_path)
+    write_table(result, output_path)
 
 
 @click.command(name="funnel")
@@ -201,11 +160,11 @@ def funnel(
 
     if no_significance and limits_path is None:
         raise click.UsageError("--no-significance leaves nothing to do without --limits")
-    _check_output_path(output_path, "-o")
-    _check_output_path(limits_path, "--limits")
+    check_output(output_path, "-o")
+    check_output(limits_path, "--limits")
     if multiplier is None and statistic != "rate":
         multiplier = 100.0
-    table = _read_table(input_path)
+    table = read_table(input_path)
     try:
         if limits_path is not None:
             if multiplier is None:
@@ -234,6 +193,6 @@ def funnel(
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     if limits_path is not None:
-        _write_table(limits, limits_path)
+        write_table(limits, limits_path)
     if not no_significance:
-        _write_table(result, output_path)
+        write_table(result, output_path)

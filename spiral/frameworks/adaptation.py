@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spiral.exceptions import InputError
 from spiral.frameworks.definition import Framework
 from spiral.frameworks.validation import ID_PATTERN
 
@@ -42,14 +43,14 @@ def derive_framework(
     ('northmere-apdr@1', 'ipc-analyse-plan-do-review@1', True)
     """
     if not ID_PATTERN.match(new_id):
-        raise ValueError(
+        raise InputError(
             f"{new_id!r} is not a valid framework id: use lower-case letters, digits "
             "and single hyphens or underscores between them"
         )
     if new_id == original.id:
-        raise ValueError(f"the copy needs an id of its own, not {original.id!r}")
+        raise InputError(f"the copy needs an id of its own, not {original.id!r}")
     if not name.strip():
-        raise ValueError("the copy needs a name")
+        raise InputError("the copy needs a name")
     return replace(
         original,
         id=new_id,

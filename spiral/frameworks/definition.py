@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spiral.exceptions import NotFoundError
+
 #: The kinds of artefact a framework may require, in the order of a typical cycle.
 ARTEFACT_KINDS: tuple[str, ...] = (
     "needs_assessment",
@@ -165,7 +167,7 @@ class Framework:
         for stage in self.stages:
             if stage.id == stage_id:
                 return stage
-        raise KeyError(f"{self.key} has no stage {stage_id!r}")
+        raise NotFoundError(f"{self.key} has no stage {stage_id!r}")
 
     def activity(self, activity_id: str) -> Activity:
         """The activity with this id (activity ids are unique across a framework).
@@ -180,4 +182,4 @@ class Framework:
         try:
             return self._index[activity_id]
         except KeyError:
-            raise KeyError(f"{self.key} has no activity {activity_id!r}") from None
+            raise NotFoundError(f"{self.key} has no activity {activity_id!r}") from None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from spiral.exceptions import InputError
+
 #: A place inside a framework document: keys and list positions from the top.
 Path = tuple[str | int, ...]
 
@@ -50,7 +52,7 @@ class Problem:
         return f"{where}: {format_path(self.path)}: {self.reason}"
 
 
-class FrameworkError(ValueError):
+class FrameworkError(InputError):
     """A framework was refused; ``problems`` lists every reason, in document order."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

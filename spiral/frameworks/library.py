@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
+from spiral.exceptions import NotFoundError
 from spiral.frameworks.definition import Framework
 from spiral.frameworks.loader import load_framework_text
 
@@ -36,8 +37,8 @@ def shipped_framework(framework_id: str) -> Framework:
 
     Raises
     ------
-    KeyError
-        When no shipped framework has that id; the message lists those that do.
+    spiral.exceptions.NotFoundError
+        A ``KeyError``: no shipped framework has that id; the message lists those that do.
 
     Examples
     --------
@@ -48,4 +49,4 @@ def shipped_framework(framework_id: str) -> Framework:
         if framework.id == framework_id:
             return framework
     known = ", ".join(framework.id for framework in shipped_frameworks())
-    raise KeyError(f"no shipped framework is called {framework_id!r}; there are {known}")
+    raise NotFoundError(f"no shipped framework is called {framework_id!r}; there are {known}")

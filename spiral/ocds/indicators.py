@@ -54,6 +54,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.spend.names import name_key
 
 __all__ = [
@@ -86,7 +87,7 @@ def read_compiled_releases(path: str | Path) -> Iterator[Any]:
     ['a', 'b']
     >>> os.unlink(handle.name)
     """
-    # TODO(dedupe): use spiral.ocds.reader
+    # Not OCDSReader: the indicators stop at the first line that is not JSON, where it skips.
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -94,7 +95,7 @@ def read_compiled_releases(path: str | Path) -> Iterator[Any]:
             try:
                 yield orjson.loads(line)
             except orjson.JSONDecodeError as error:
-                raise ValueError(f"line {number}: not JSON ({error})") from None
+                raise InputError(f"line {number}: not JSON ({error})") from None
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -515,7 +516,7 @@ def procurement_indicators(
     [0.5, 6250.0]
     """
     if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
+        raise InputError(f"by must be one of {', '.join(GROUPINGS)}, not {by!r}")
     if processes.empty:
         return pd.DataFrame(
             {

@@ -25,6 +25,7 @@ from typing import Any, Final
 
 import orjson
 
+from spiral.exceptions import InputError
 from spiral.ocds.schema import load_schema
 
 #: A merge rule: the field is dropped from merged releases.
@@ -195,7 +196,7 @@ def sorted_releases(releases: Iterable[Release]) -> list[Release]:
 def _ordered(releases: Iterable[Release]) -> list[Release]:
     items = list(releases)
     if not items:
-        raise ValueError("no releases to compile")
+        raise InputError("no releases to compile")
     # One release is taken as it is, as ocds-merge does (a lone release may lack a date).
     return items if len(items) == 1 else sorted_releases(items)
 

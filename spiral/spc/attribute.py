@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.spc.rules import RunRules
 from spiral.spc.segments import as_labels, baseline_mask, segment_ids
 from spiral.spc.table import point_table
@@ -40,7 +41,7 @@ def _counts(
     x = np.asarray(numerators, dtype=np.float64)
     n = np.asarray(denominators, dtype=np.float64)
     if x.ndim != 1 or n.ndim != 1 or x.size != n.size:
-        raise ValueError("numerators and denominators must be two lists of the same length")
+        raise InputError("numerators and denominators must be two lists of the same length")
     checks = [
         (~np.isfinite(x), "numerator is missing or not finite"),
         (~np.isfinite(n), "denominator is missing or not finite"),
@@ -52,7 +53,7 @@ def _counts(
     for bad, message in checks:
         where = np.flatnonzero(bad)
         if where.size:
-            raise ValueError(f"point at position {int(where[0])}: {message}")
+            raise InputError(f"point at position {int(where[0])}: {message}")
     return x, n
 
 
@@ -79,9 +80,9 @@ def _attribute_chart(
     x, n = _counts(numerators, denominators, proportion=proportion)
     labels = as_labels(periods, x.size)
     if baseline is not None and int(baseline) < 1:
-        raise ValueError(f"baseline must be 1 or more points, not {baseline!r}")
+        raise InputError(f"baseline must be 1 or more points, not {baseline!r}")
     if not multiplier > 0:
-        raise ValueError(f"multiplier must be positive, not {multiplier!r}")
+        raise InputError(f"multiplier must be positive, not {multiplier!r}")
     segment = segment_ids(x.size, change_points, labels if periods is not None else None)
     in_baseline = baseline_mask(segment, baseline)
     centre = _pooled(x, n, segment, in_baseline)

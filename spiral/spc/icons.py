@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.spc.polarity import normalise_polarity, polarity_sign
 
 VARIATION_LABELS = {
@@ -71,7 +72,7 @@ def variation_icon(chart: pd.DataFrame) -> Icon:
     'concern_high'
     """
     if chart.empty:
-        raise ValueError("the chart has no points")
+        raise InputError("the chart has no points")
     last = chart.iloc[-1]
     if not bool(last["special_cause"]):
         code = "common_cause"
@@ -109,7 +110,7 @@ def assurance_icon(chart: pd.DataFrame, target: float | None, polarity: str) -> 
     if target is None or sign == 0:
         return None
     if chart.empty:
-        raise ValueError("the chart has no points")
+        raise InputError("the chart has no points")
     last = chart.iloc[-1]
     lower, upper = float(last["lower"]), float(last["upper"])
     if target > upper:

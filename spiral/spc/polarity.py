@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from spiral.exceptions import InputError
+
 Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 
 POLARITIES: tuple[Polarity, ...] = ("higher_is_better", "lower_is_better", "neutral")
@@ -56,7 +58,7 @@ def normalise_polarity(polarity: str) -> Polarity:
         return _ALIASES[key]
     except KeyError:
         allowed = ", ".join(POLARITIES)
-        raise ValueError(f"polarity must be one of {allowed}, not {polarity!r}") from None
+        raise InputError(f"polarity must be one of {allowed}, not {polarity!r}") from None
 
 
 def polarity_sign(polarity: str) -> int:

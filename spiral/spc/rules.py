@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -57,9 +59,9 @@ class RunRules:
 
     def __post_init__(self) -> None:
         if int(self.shift_length) < 2:
-            raise ValueError(f"shift_length must be 2 or more, not {self.shift_length!r}")
+            raise InputError(f"shift_length must be 2 or more, not {self.shift_length!r}")
         if int(self.trend_length) < 3:
-            raise ValueError(f"trend_length must be 3 or more, not {self.trend_length!r}")
+            raise InputError(f"trend_length must be 3 or more, not {self.trend_length!r}")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -52,14 +54,14 @@ def segment_ids(
     for point in change_points:
         if labels is not None:
             if point not in labels:
-                raise ValueError(f"change point {point!r} is not one of the periods")
+                raise InputError(f"change point {point!r} is not one of the periods")
             position = labels.index(point)
         else:
             if not isinstance(point, int | np.integer) or isinstance(point, bool):
-                raise ValueError(f"change point {point!r} must be a position (an integer)")
+                raise InputError(f"change point {point!r} must be a position (an integer)")
             position = int(point)
             if not 0 <= position < n:
-                raise ValueError(f"change point {position} is outside the series (0 to {n - 1})")
+                raise InputError(f"change point {position} is outside the series (0 to {n - 1})")
         if position > 0:
             starts[position] = 1
     return np.cumsum(starts).astype(np.int64)
@@ -130,7 +132,7 @@ def as_labels(periods: Sequence[Hashable] | None, n: int) -> list[Hashable]:
         return list(range(1, n + 1))
     labels = list(periods)
     if len(labels) != n:
-        raise ValueError(f"periods has {len(labels)} labels but there are {n} values")
+        raise InputError(f"periods has {len(labels)} labels but there are {n} values")
     if pd.Index(labels).has_duplicates:
-        raise ValueError("periods must not repeat")
+        raise InputError("periods must not repeat")
     return labels

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.spc.rules import RunRules
 from spiral.spc.segments import as_labels, baseline_mask, segment_ids, segment_mean
 from spiral.spc.table import point_table
@@ -35,10 +36,10 @@ def _as_values(
 ) -> npt.NDArray[np.float64]:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional")
+        raise InputError(f"{name} must be one-dimensional")
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
-        raise ValueError(f"{name} at position {int(bad[0])} is missing or not finite")
+        raise InputError(f"{name} at position {int(bad[0])} is missing or not finite")
     return array
 
 
@@ -109,12 +110,12 @@ def xmr_chart(
     n = y.size
     labels = as_labels(periods, n)
     if baseline is not None and int(baseline) < 2:
-        raise ValueError(f"baseline must be 2 or more points, not {baseline!r}")
+        raise InputError(f"baseline must be 2 or more points, not {baseline!r}")
     segment = segment_ids(n, change_points, labels if periods is not None else None)
     counts = np.bincount(segment, minlength=1) if n else np.zeros(1, dtype=np.int64)
     if n and counts.min() < 2:
         short = int(np.argmin(counts))
-        raise ValueError(f"segment {short} has fewer than two points: an XmR chart needs two")
+        raise InputError(f"segment {short} has fewer than two points: an XmR chart needs two")
     in_baseline = baseline_mask(segment, baseline)
 
     moving_range = np.full(n, np.nan)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.spend.names import name_keys
 
 __all__ = ["link_contracts", "supplier_table"]
@@ -101,7 +102,7 @@ def link_contracts(payments: pd.DataFrame, contracts: pd.DataFrame) -> pd.DataFr
     """
     missing = {"contract_id", "supplier_id", "supplier_name"} - set(contracts.columns)
     if missing:
-        raise ValueError(f"contracts lacks the column(s): {', '.join(sorted(missing))}")
+        raise InputError(f"contracts lacks the column(s): {', '.join(sorted(missing))}")
     kept = payments[~payments["redacted"].astype(bool)]
     by_number = contracts.assign(
         _number=contracts["supplier_id"].astype("string").str.strip()

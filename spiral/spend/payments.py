@@ -40,11 +40,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from spiral.exceptions import ImportErrors, InputError, Problem
 
 __all__ = [
     "COLUMNS",
@@ -139,27 +140,18 @@ _DATE_FORMATS = (
 _MAX_LISTED = 20
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One bad value: the row (line of the file), the field and what is wrong."""
+class SpendValidationError(ImportErrors):
+    """The file cannot be imported; ``problems`` lists every bad value found.
 
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, {self.field}: {self.message}"
-
-
-class SpendValidationError(ValueError):
-    """The file cannot be imported; ``problems`` lists every bad value found."""
+    An :class:`~spiral.exceptions.ImportErrors` whose message is one line naming the file.
+    """
 
     def __init__(self, problems: list[Problem], *, source: str = "spend file") -> None:
         self.problems = problems
         listed = "; ".join(str(problem) for problem in problems[:_MAX_LISTED])
         more = len(problems) - _MAX_LISTED
         suffix = f"; and {more} more" if more > 0 else ""
-        super().__init__(f"{source}: {len(problems)} problem(s): {listed}{suffix}")
+        InputError.__init__(self, f"{source}: {len(problems)} problem(s): {listed}{suffix}")
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -53,6 +53,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from spiral.exceptions import InputError
 from spiral.spc.polarity import Polarity, normalise_polarity
 from spiral.spiral_test.periods import Period, parse_period
 
@@ -61,7 +62,7 @@ EFFORT_STAGES = ("analysis", "planning", "procurement", "review")
 MEASURES = ("proportion", "rate")
 
 
-class HistoryError(ValueError):
+class HistoryError(InputError):
     """A history that cannot be read; the message lists every problem found."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from spiral.exceptions import InputError
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -84,7 +86,7 @@ def parse_period(label: str) -> Period:
         year, second = int(match[1]), match[2]
         expected = year + 1 if len(second) == 4 else (year + 1) % 100
         if int(second) != expected:
-            raise ValueError(f"period {label!r}: a financial year runs into the next year")
+            raise InputError(f"period {label!r}: a financial year runs into the next year")
         return Period(date(year, 4, 1), date(year + 1, 3, 31), text)
     if match := _QUARTER.match(text):
         year, quarter = int(match[1]), int(match[2])
@@ -93,17 +95,17 @@ def parse_period(label: str) -> Period:
     if match := _MONTH.match(text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
-            raise ValueError(f"period {label!r}: month must be 01 to 12")
+            raise InputError(f"period {label!r}: month must be 01 to 12")
         return Period(date(year, month, 1), _month_end(year, month), text)
     if match := _SPAN.match(text):
         try:
             start, end = date.fromisoformat(match[1]), date.fromisoformat(match[2])
         except ValueError as error:
-            raise ValueError(f"period {label!r}: {error}") from None
+            raise InputError(f"period {label!r}: {error}") from None
         if end < start:
-            raise ValueError(f"period {label!r} ends before it starts")
+            raise InputError(f"period {label!r} ends before it starts")
         return Period(start, end, text)
-    raise ValueError(
+    raise InputError(
         f"period {label!r} is not a year (2019), financial year (2019/20), quarter (2019-Q2), "
         "month (2019-07) or span (2019-04-01/2020-03-31)"
     )

@@ -15,6 +15,7 @@ import math
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
+from spiral.exceptions import InputError
 from spiral.spiral_test.assessment import CycleAssessment, SpiralReport
 from spiral.spiral_test.verdict import VERDICT_LABELS
 
@@ -47,7 +48,7 @@ def picture_table(report: SpiralReport, measure: Measure = "value") -> list[dict
     1.0
     """
     if measure not in _MEASURE_WORDS:
-        raise ValueError(f"measure must be 'value' or 'outcome', not {measure!r}")
+        raise InputError(f"measure must be 'value' or 'outcome', not {measure!r}")
     figures = [_figure(c, measure) for c in report.cycles]
     reference = next((f for f in figures if f is not None), None)
     rows = []

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from spiral.exceptions import InputError
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -84,14 +86,14 @@ def segmented_regression(
     after = (x >= 0).astype(np.float64)
     before_count, after_count = int((after == 0).sum()), int(after.sum())
     if before_count < 2 or after_count < 2 or x.size < 5:
-        raise ValueError(
+        raise InputError(
             "a segmented regression needs two points before the change, two after, "
             f"and five in all; there are {before_count} before and {after_count} after"
         )
     design = np.column_stack([np.ones_like(x), x, after, x * after])
     coefficients, _, rank, _ = np.linalg.lstsq(design, y, rcond=None)
     if rank < 4:
-        raise ValueError("the periods do not allow a level and a slope on each side")
+        raise InputError("the periods do not allow a level and a slope on each side")
     residuals = y - design @ coefficients
     freedom = x.size - 4
     variance = float(residuals @ residuals) / freedom

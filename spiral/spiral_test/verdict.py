@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from spiral.exceptions import InputError
 from spiral.spiral_test.outcomes import ROUNDING, IndicatorOutcome
 from spiral.spiral_test.process import CycleLearning, CycleProcess
 
@@ -99,15 +100,15 @@ class VerdictRules:
         normalise_confidence(self.confidence)
         for name in ("min_key_indicators", "min_periods_after", "segmented_min_periods"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name} must be 1 or more")
+                raise InputError(f"{name} must be 1 or more")
         for name in ("better_share", "worse_share", "acted_on_threshold"):
             if not 0 < float(getattr(self, name)) <= 1:
-                raise ValueError(f"{name} must be above 0 and at most 1")
+                raise InputError(f"{name} must be above 0 and at most 1")
         for name in ("cost_tolerance", "clear_saving", "clear_rise"):
             if float(getattr(self, name)) < 0:
-                raise ValueError(f"{name} must not be negative")
+                raise InputError(f"{name} must not be negative")
         if self.cost_measure not in ("per_head", "per_service_user"):
-            raise ValueError("cost_measure must be per_head or per_service_user")
+            raise InputError("cost_measure must be per_head or per_service_user")
 
 
 @dataclass(frozen=True)

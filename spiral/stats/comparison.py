@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 
 from spiral.exceptions import InputError
-from spiral.stats.confidence import ci_suffix, normalise_confidence
+from spiral.stats.confidence import normalise_confidence
 from spiral.stats.polarity import HIGH_IS_GOOD, LOW_IS_GOOD, polarity_directions
+from spiral.stats.tables import limit_columns
 
 __all__ = [
     "BETTER",
@@ -112,9 +113,9 @@ def compare_to_benchmark(
     ['lower', 'higher', 'similar', 'not compared']
     """
     level = normalise_confidence(confidence)
-    suffix = ci_suffix(level)
-    lower = lower or f"lower_ci_{suffix}"
-    upper = upper or f"upper_ci_{suffix}"
+    default_lower, default_upper = limit_columns(level)
+    lower = lower or default_lower
+    upper = upper or default_upper
     low = _numeric(data, lower)
     high = _numeric(data, upper)
     if isinstance(benchmark, str):

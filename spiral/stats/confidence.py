@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from statistics import NormalDist
 
+from spiral.exceptions import InputError
+
 
 def normalise_confidence(level: float) -> float:
     """Return a confidence level as a fraction between 0 and 1.
@@ -41,7 +43,7 @@ def normalise_confidence(level: float) -> float:
         return value
     if 50 <= value < 100:
         return round(value / 100, 10)
-    raise ValueError(f"confidence level must be like 95 or 0.95, not {level!r}")
+    raise InputError(f"confidence level must be like 95 or 0.95, not {level!r}")
 
 
 def normalise_confidences(levels: float | Iterable[float]) -> tuple[float, ...]:
@@ -54,7 +56,7 @@ def normalise_confidences(levels: float | Iterable[float]) -> tuple[float, ...]:
     """
     items = [levels] if isinstance(levels, int | float) else list(levels)
     if not items:
-        raise ValueError("give at least one confidence level")
+        raise InputError("give at least one confidence level")
     return tuple(dict.fromkeys(normalise_confidence(level) for level in items))
 
 

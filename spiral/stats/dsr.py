@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.stats.confidence import normalise_confidences
 from spiral.stats.poisson import byars_lower, byars_upper
 from spiral.stats.tables import (
@@ -60,7 +61,7 @@ NON_INDEPENDENT = "Dobson, with confidence adjusted for non-independent events"
 def _standard_table(name: str) -> pd.DataFrame:
     if name not in STANDARD_POPULATIONS:
         known = ", ".join(STANDARD_POPULATIONS)
-        raise ValueError(f"unknown standard population {name!r} (known: {known})")
+        raise InputError(f"unknown standard population {name!r} (known: {known})")
     with resources.files("spiral.stats.data").joinpath(f"{name}.csv").open("rb") as handle:
         return pd.read_csv(handle, dtype={"ageband": str, "population": np.float64})
 

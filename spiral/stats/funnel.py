@@ -30,15 +30,17 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.stats import chi2, norm, poisson
+from scipy.stats import norm, poisson
+
+from spiral.exceptions import InputError
+from spiral.stats.poisson import count_limits
+from spiral.stats.tables import FloatArray
 
 __all__ = [
     "SIGNIFICANCE_LEVELS",
     "assign_funnel_significance",
     "calculate_funnel_limits",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 HIGH_001: Final = "High (0.001)"
 HIGH_025: Final = "High (0.025)"
@@ -62,7 +64,6 @@ _POINTS = 100
 _BISECTION_TOLERANCE = 1e-7
 _SERIES_TOLERANCE = 1e-10
 _DSR_MINIMUM_EVENTS = 10
-_EXACT_BELOW = 10
 # (name prefix, one-sided probability, which Poisson tail) for the four limits.
 _POISSON_LIMITS = (
     ("lower_2s", 0.025, "high"),
@@ -173,10 +174,10 @@ def calculate_funnel_limits(
     _check_choice("output", output, ("full", "standard"))
     if statistic == "rate":
         if rate is None or rate_type is None or years_of_data is None:
-            raise ValueError("rates need numerator, rate, rate_type, multiplier and years_of_data")
+            raise InputError("rates need numerator, rate, rate_type, multiplier and years_of_data")
         _check_choice("rate_type", rate_type, ("dsr", "crude"))
         if not years_of_data > 0:
-            raise ValueError("years_of_data must be greater than zero")
+            raise InputError("years_of_data must be greater than zero")
         counts, derived = _rate_denominators(
             data,
             numerator=numerator,
@@ -187,14 +188,14 @@ def calculate_funnel_limits(
         )
     else:
         if statistic == "ratio" and ratio_type is None:
-            raise ValueError("ratios need ratio_type: 'count' or 'isr'")
+            raise InputError("ratios need ratio_type: 'count' or 'isr'")
         if statistic == "ratio":
             _check_choice("ratio_type", ratio_type or "", ("count", "isr"))
         counts, derived = _counts_and_sizes(data, numerator, denominator, statistic)
     if not len(counts):
-        raise ValueError("the table has no rows")
+        raise InputError("the table has no rows")
     if statistic != "ratio" and not counts.sum() > 0:
-        raise ValueError("the numerators are all zero: there is no average to draw a funnel around")
+        raise InputError("the numerators are all zero: there is no average to draw a funnel around")
     average = float(counts.sum() / np.nansum(derived))
     per_year = float(years_of_data) if statistic == "rate" and years_of_data else 1.0
     axis = _axis_for(statistic, derived, average, per_year)
@@ -399,30 +400,14 @@ def _series_stop(expected: FloatArray) -> FloatArray:
     return low
 
 
-# TODO(dedupe): the exact (below 10) and Byar limits below duplicate the Byar/exact
-# limits of ``spiral.stats.rates`` (``byars_lower``/``byars_upper`` and the exact
-# chi-squared limits); unify them when both modules are in.
 def _count_limits(observed: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
-    """Lower and upper confidence limits of a Poisson count, as the official funnels use.
+    """Confidence limits of Poisson counts as the official funnels use them.
 
-    Exact chi-squared limits below 10 events (the lower limit of 0 events is 0), Byar's
-    approximation from 10 up: lower O(1 - 1/(9O) - z/(3√O))³, upper with O + 1 and +z.
+    Exact chi-squared limits below 10 events, Byar's approximation from 10 up
+    (:func:`spiral.stats.poisson.count_limits`).
     """
-    z = float(norm.ppf(0.5 + level / 2))
-    lower = np.empty_like(observed)
-    upper = np.empty_like(observed)
-    small = observed < _EXACT_BELOW
-    large = ~small
-    with np.errstate(divide="ignore", invalid="ignore"):
-        big = observed[large]
-        lower[large] = big * (1.0 - 1.0 / (9.0 * big) - z / 3.0 / np.sqrt(big)) ** 3
-        above = big + 1.0
-        upper[large] = above * (1.0 - 1.0 / (9.0 * above) + z / 3.0 / np.sqrt(above)) ** 3
-    if small.any():
-        few = observed[small]
-        lower[small] = np.where(few == 0, 0.0, chi2.isf(0.5 + level / 2, 2.0 * few) / 2.0)
-        upper[small] = chi2.ppf(0.5 + level / 2, 2.0 * few + 2.0) / 2.0
-    return lower, upper
+    (limits,), _ = count_limits(observed, [level])
+    return limits
 
 
 # ---------------------------------------------------------------------------------------
@@ -506,10 +491,10 @@ def assign_funnel_significance(
     """
     _check_choice("statistic", statistic, _STATISTICS)
     if "significance" in data.columns:
-        raise ValueError("the table already has a column 'significance'; rename it first")
+        raise InputError("the table already has a column 'significance'; rename it first")
     if statistic == "rate":
         if rate is None or rate_type is None or multiplier is None:
-            raise ValueError("rates need numerator, rate, rate_type and multiplier")
+            raise InputError("rates need numerator, rate, rate_type and multiplier")
         _check_choice("rate_type", rate_type, ("dsr", "crude"))
         counts, derived = _rate_denominators(
             data,
@@ -586,7 +571,7 @@ def _counts_and_sizes(
 ) -> tuple[FloatArray, FloatArray]:
     """Checked counts and denominators for proportions and ratios."""
     if denominator is None:
-        raise ValueError(f"{statistic}s need numerator and denominator")
+        raise InputError(f"{statistic}s need numerator and denominator")
     counts = _column(data, numerator, f"for {statistic}s, numerators")
     sizes = _column(data, denominator, f"for {statistic}s, denominators")
     _check_counts(numerator, counts)
@@ -607,25 +592,25 @@ def _rate_denominators(
 ) -> tuple[FloatArray, FloatArray]:
     """Counts and the populations they imply (multiplier x count / rate)."""
     if not multiplier > 0:
-        raise ValueError("multiplier must be greater than zero")
+        raise InputError("multiplier must be greater than zero")
     counts = _column(data, numerator, "for rates, numerators", allow_missing=False)
     _check_counts(numerator, counts)
     rates = _column(data, rate, "rates", allow_missing=True)
     zero = counts == 0
     if zero.any() and denominator is None:
-        raise ValueError(
+        raise InputError(
             f"row {_first(zero)}, column {numerator!r}: for rates, where there are 0 events "
             "for a record, the denominator column must be given"
         )
     missing_rate = np.isnan(rates) & ~zero
     if missing_rate.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(missing_rate)}, column {rate!r}: for rates, rates must be provided "
             "for all records with events"
         )
     bad_rate = (rates <= 0) & ~zero
     if bad_rate.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(bad_rate)}, column {rate!r}: a rate must be greater than zero "
             "where there are events"
         )
@@ -638,7 +623,7 @@ def _rate_denominators(
     sizes = _column(data, denominator, "denominators", allow_missing=True)
     missing_size = np.isnan(sizes) & zero
     if missing_size.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(missing_size)}, column {denominator!r}: for rates, where there are "
             "0 events for a record, the denominator must be provided"
         )
@@ -650,17 +635,17 @@ def _column(
     data: pd.DataFrame, column: str, what: str, *, allow_missing: bool = False
 ) -> FloatArray:
     if column not in data.columns:
-        raise ValueError(f"column {column!r} is not in the table")
+        raise InputError(f"column {column!r} is not in the table")
     raw = data[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     not_number = raw.notna().to_numpy() & np.isnan(values)
     if not_number.any():
         position = _first(not_number)
-        raise ValueError(
+        raise InputError(
             f"row {position}, column {column!r}: {raw.iloc[position - 1]!r} is not a number"
         )
     if not allow_missing and np.isnan(values).any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(np.isnan(values))}, column {column!r}: {what} must be provided for "
             "all records, even when their values are zero"
         )
@@ -670,7 +655,7 @@ def _column(
 def _check_counts(column: str, counts: FloatArray) -> None:
     negative = counts < 0
     if negative.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(negative)}, column {column!r}: numerators must be greater than or "
             "equal to zero"
         )
@@ -679,7 +664,7 @@ def _check_counts(column: str, counts: FloatArray) -> None:
 def _check_positive(column: str, sizes: FloatArray) -> None:
     bad = sizes <= 0
     if bad.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(bad)}, column {column!r}: denominators must be greater than zero"
         )
 
@@ -689,7 +674,7 @@ def _check_not_above(
 ) -> None:
     above = counts > sizes
     if above.any():
-        raise ValueError(
+        raise InputError(
             f"row {_first(above)}, column {numerator!r}: numerators must be less than or "
             f"equal to the denominator ({denominator!r}) for a proportion"
         )
@@ -698,7 +683,7 @@ def _check_not_above(
 def _check_choice(name: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
         options = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(f"{name} must be one of {options}, not {value!r}")
+        raise InputError(f"{name} must be one of {options}, not {value!r}")
 
 
 def _first(mask: npt.NDArray[np.bool_]) -> int:

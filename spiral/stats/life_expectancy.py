@@ -28,11 +28,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from spiral.stats.confidence import ci_suffix, normalise_confidences, z_value
+from spiral.exceptions import InputError
+from spiral.stats.confidence import normalise_confidences, z_value
+from spiral.stats.tables import FloatArray, limit_columns
 
 __all__ = ["DEFAULT_AGE_BANDS", "LIFE_EXPECTANCY_METHOD", "phe_life_expectancy"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Start ages of the twenty bands the method needs: 0, 1-4, 5-9, ..., 85-89 and 90+.
 DEFAULT_AGE_BANDS: tuple[int, ...] = (0, 1, *range(5, 95, 5))
@@ -86,8 +87,8 @@ def phe_life_expectancy(
     -------
     pandas.DataFrame
         The input rows, in their order and with their columns, plus ``value`` (life
-        expectancy in years) and ``lower<level>cl`` / ``upper<level>cl`` for each level
-        (``lower95cl``, ``upper99_8cl``, ...).
+        expectancy in years) and ``lower_ci_<level>`` / ``upper_ci_<level>`` for each
+        level (``lower_ci_95``, ``upper_ci_99_8``, ...), as every indicator method names them.
 
     Raises
     ------
@@ -138,16 +139,16 @@ def phe_life_expectancy(
     ...                1390, 1605, 1936, 1937],
     ... })
     >>> result = phe_life_expectancy(table, output="standard")
-    >>> result.loc[0, ["value", "lower95cl", "upper95cl"]].round(4).tolist()
+    >>> result.loc[0, ["value", "lower_ci_95", "upper_ci_95"]].round(4).tolist()
     [80.1696, 79.8827, 80.4565]
     """
     if output not in {"full", "standard"}:
-        raise ValueError(f"output must be 'full' or 'standard', not {output!r}")
+        raise InputError(f"output must be 'full' or 'standard', not {output!r}")
     levels = normalise_confidences(confidence)
     groups = [group_by] if isinstance(group_by, str) else list(group_by or [])
     for column in (deaths, population, startage, *groups):
         if column not in data.columns:
-            raise ValueError(f"column {column!r} is not in the table")
+            raise InputError(f"column {column!r} is not in the table")
     band_starts = _band_starts(age_contents)
 
     _check_no_clash(data, levels, output)
@@ -156,7 +157,7 @@ def phe_life_expectancy(
     band_index = _band_index(data[startage], age_contents)
     if (band_index < 0).any():
         position = int(np.flatnonzero(band_index < 0)[0])
-        raise ValueError(
+        raise InputError(
             f"row {position + 1}, column {startage!r}: age band "
             f"{data[startage].iloc[position]!r} is not one of the age bands {contents_labels}"
         )
@@ -193,10 +194,10 @@ def phe_life_expectancy(
     result["value"] = value
     for level in levels:
         z = z_value(level)
-        for side, sign in (("lower", -1.0), ("upper", 1.0)):
+        for name, sign in zip(limit_columns(level), (-1.0, 1.0), strict=True):
             limit = np.full(len(data), np.nan)
             limit[targets] = flat_e + sign * z * flat_se
-            result[f"{side}{ci_suffix(level)}cl"] = limit
+            result[name] = limit
     if output == "full":
         rows = order[complete[group_code[order]]]
         for name, counts in (("pops_used", pops), ("dths_used", dths)):
@@ -211,12 +212,12 @@ def phe_life_expectancy(
 def _check_no_clash(data: pd.DataFrame, levels: tuple[float, ...], output: str) -> None:
     added = ["value"]
     for level in levels:
-        added += [f"lower{ci_suffix(level)}cl", f"upper{ci_suffix(level)}cl"]
+        added += limit_columns(level)
     if output == "full":
         added += ["pops_used", "dths_used", "confidence", "statistic", "method"]
     clash = [column for column in added if column in data.columns]
     if clash:
-        raise ValueError(f"the table already has a column {clash[0]!r}; rename it first")
+        raise InputError(f"the table already has a column {clash[0]!r}; rename it first")
 
 
 def _at_and_above(counts: FloatArray, rows: npt.NDArray[np.int64]) -> FloatArray:
@@ -305,12 +306,12 @@ def _band_starts(age_contents: Sequence[int | str]) -> list[int]:
     for label in age_contents:
         match = _LEADING_NUMBER.match(str(label))
         if match is None:
-            raise ValueError(f"age band {label!r} does not start with its start age")
+            raise InputError(f"age band {label!r} does not start with its start age")
         starts.append(int(match.group(1)))
     if not starts or starts[0] != 0:
-        raise ValueError("the first age band in age_contents must start at 0")
+        raise InputError("the first age band in age_contents must start at 0")
     if starts != sorted(starts) or len(set(starts)) != len(starts):
-        raise ValueError("age_contents must be in ascending order of start age")
+        raise InputError("age_contents must be in ascending order of start age")
     return starts
 
 
@@ -330,7 +331,7 @@ def _numeric(data: pd.DataFrame, column: str) -> FloatArray:
     bad = given & np.isnan(values)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise InputError(
             f"row {position + 1}, column {column!r}: {data[column].iloc[position]!r} "
             "is not a number"
         )

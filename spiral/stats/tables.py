@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from spiral.exceptions import InputError
 from spiral.stats.confidence import ci_suffix
 
 FloatArray = npt.NDArray[np.float64]
@@ -38,7 +39,7 @@ def blocks(length: int, size: int = BLOCK) -> Iterator[slice]:
         yield slice(start, min(start + size, length))
 
 
-class StatisticsInputError(ValueError):
+class StatisticsInputError(InputError):
     """Bad input to an indicator method, naming the column and (1-based) data row.
 
     Examples

@@ -110,6 +110,7 @@ class _Release(msgspec.Struct):
 _DECODER = msgspec.json.Decoder(_Release)
 
 
+# Not spiral.ocds.reader (which parses every member): only what the red flags read, for speed.
 def _decode(line: bytes) -> Any:
     """Decode one line, materialising only the members the red flags read.
 

@@ -34,6 +34,8 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spiral.exceptions import InputError
+
 __all__ = [
     "INDICATORS",
     "FlagSettings",
@@ -80,7 +82,7 @@ _SECTION_KEYS: dict[str, set[str]] = {
 }
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     """A settings file that cannot be used; the message names the section and property."""
 
 

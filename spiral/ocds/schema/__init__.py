@@ -14,6 +14,8 @@ from typing import Any
 
 import orjson
 
+from spiral.exceptions import InputError
+
 #: The schema versions shipped, as the standard's tags.
 TAGS = ("1__1__5", "1__0__3")
 
@@ -40,7 +42,7 @@ def tag_for_version(version: str | None) -> str:
         return "1__0__3"
     if version == "1.1":
         return "1__1__5"
-    raise ValueError(f"OCDS version {version!r} is not supported (use 1.0 or 1.1)")
+    raise InputError(f"OCDS version {version!r} is not supported (use 1.0 or 1.1)")
 
 
 @cache
@@ -62,7 +64,7 @@ def load_schema(name: str = "release-schema.json", tag: str = "1__1__5") -> dict
     'ocdsOmit'
     """
     if tag not in TAGS:
-        raise ValueError(f"no schema for tag {tag!r}; shipped: {', '.join(TAGS)}")
+        raise InputError(f"no schema for tag {tag!r}; shipped: {', '.join(TAGS)}")
     data = resources.files(__name__).joinpath(tag, name).read_bytes()
     schema: dict[str, Any] = orjson.loads(data)
     return schema

@@ -43,7 +43,7 @@ def test_life_expectancy_adds_results_to_the_input_columns(
     expected = pd.read_csv(REFERENCE / "life_expectancy_wide_ci.csv")
     assert list(table.columns[:4]) == ["area", "startage", "pops", "deaths"]
     np.testing.assert_array_equal(table["value"].round(4), expected["value"].round(4))
-    np.testing.assert_array_equal(table["lower95cl"].round(4), expected["lower95_0cl"].round(4))
+    np.testing.assert_array_equal(table["lower_ci_95"].round(4), expected["lower95_0cl"].round(4))
     assert "more deaths than population" in result.stderr
     assert "wider than 20 years" in result.stderr
 
@@ -63,7 +63,7 @@ def test_life_expectancy_writes_parquet_with_several_levels(
     table = pd.read_parquet(target)
     assert list(table.columns) == [
         "area", "startage", "pops", "deaths", "value",
-        "lower95cl", "upper95cl", "lower99_8cl", "upper99_8cl",
+        "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8",
     ]  # fmt: skip
     assert len(table) == 40
 

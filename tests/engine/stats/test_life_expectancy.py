@@ -68,7 +68,11 @@ def quietly(table: pd.DataFrame, **options: object) -> pd.DataFrame:
 
 def test_every_row_matches_the_r_test_to_four_decimal_places(chiang: pd.DataFrame) -> None:
     result = phe_life_expectancy(chiang.drop(columns=RESULT_COLUMNS))
-    for ours, theirs in [("value", "value"), ("lower95cl", "lowercl"), ("upper95cl", "uppercl")]:
+    for ours, theirs in [
+        ("value", "value"),
+        ("lower_ci_95", "lowercl"),
+        ("upper_ci_95", "uppercl"),
+    ]:
         np.testing.assert_array_equal(result[ours].round(4), chiang[theirs].round(4))
 
 
@@ -91,7 +95,7 @@ def test_with_the_official_z_the_limits_differ_from_the_file_by_the_z_rounding_o
 ) -> None:
     result = phe_life_expectancy(chiang.drop(columns=RESULT_COLUMNS))
     half_width = (chiang["uppercl"] - chiang["lowercl"]) / 2
-    implied_z = half_width / ((result["upper95cl"] - result["lower95cl"]) / 2) * norm.ppf(0.975)
+    implied_z = half_width / ((result["upper_ci_95"] - result["lower_ci_95"]) / 2) * norm.ppf(0.975)
     np.testing.assert_allclose(implied_z, 1.96, rtol=0, atol=5e-8)
 
 
@@ -111,7 +115,7 @@ def test_full_output_names_the_method_and_statistic(chiang: pd.DataFrame) -> Non
 def test_standard_output_adds_only_the_value_and_limits(chiang: pd.DataFrame) -> None:
     table = chiang.drop(columns=RESULT_COLUMNS)
     result = phe_life_expectancy(table, output="standard")
-    assert list(result.columns) == [*table.columns, "value", "lower95cl", "upper95cl"]
+    assert list(result.columns) == [*table.columns, "value", "lower_ci_95", "upper_ci_95"]
 
 
 def test_a_group_with_more_deaths_than_population_is_all_missing(wide: pd.DataFrame) -> None:
@@ -122,7 +126,7 @@ def test_a_group_with_more_deaths_than_population_is_all_missing(wide: pd.DataFr
     )
     assert "more deaths than population" in warned
     area_1 = result[result["area"] == "Area 1"]
-    columns = ["value", "lower95cl", "upper95cl", "lower99_8cl", "upper99_8cl"]
+    columns = ["value", "lower_ci_95", "upper_ci_95", "lower_ci_99_8", "upper_ci_99_8"]
     assert area_1[columns].isna().all().all()
     assert (
         wide.loc[wide["area"] == "Area 1", ["value", "lower95_0cl", "upper95_0cl"]]
@@ -141,7 +145,7 @@ def test_a_wide_interval_suppresses_the_value_but_keeps_the_limits(wide: pd.Data
     assert "wider than 20 years" in warned
     np.testing.assert_array_equal(result["value"].isna(), wide["value"].isna())
     np.testing.assert_allclose(result["value"], wide["value"], rtol=0, atol=5e-9)
-    for ours, theirs in [("lower95cl", "lower95_0cl"), ("upper95cl", "upper95_0cl")]:
+    for ours, theirs in [("lower_ci_95", "lower95_0cl"), ("upper_ci_95", "upper95_0cl")]:
         np.testing.assert_array_equal(result[ours].round(4), wide[theirs].round(4))
 
 
@@ -202,7 +206,7 @@ def test_a_bad_band_leaves_the_whole_table_missing(
     table.loc[row, column] = new_value
     result, warned = with_warnings(table, deaths="deaths", population="pop", startage="age")
     assert reason in warned
-    assert result[["value", "lower95cl", "upper95cl"]].isna().all().all()
+    assert result[["value", "lower_ci_95", "upper_ci_95"]].isna().all().all()
 
 
 def test_a_missing_age_band_leaves_the_table_missing() -> None:
@@ -215,7 +219,7 @@ def test_a_missing_age_band_leaves_the_table_missing() -> None:
             startage="age",
             age_contents=DEFAULT_AGE_BANDS[:-1],
         )
-    assert result[["value", "lower95cl", "upper95cl"]].isna().all().all()
+    assert result[["value", "lower_ci_95", "upper_ci_95"]].isna().all().all()
 
 
 def test_a_total_population_of_5000_or_less_leaves_the_table_missing() -> None:
@@ -286,7 +290,7 @@ def test_it_refuses_to_overwrite_a_column() -> None:
 def test_several_levels_give_the_same_limits_as_each_alone() -> None:
     both = le(GOOD, confidence=[95, 99.8])
     alone = le(GOOD, confidence=99.8)
-    np.testing.assert_array_equal(both["lower99_8cl"], alone["lower99_8cl"])
+    np.testing.assert_array_equal(both["lower_ci_99_8"], alone["lower_ci_99_8"])
     assert both.loc[0, "confidence"] == "95%, 99.8%"
 
 
@@ -304,10 +308,10 @@ def test_more_people_with_the_same_death_rates_narrow_the_interval_only(
     small = le(table, confidence=[0.95, 0.998])
     large = le(bigger, confidence=[0.95, 0.998])
     np.testing.assert_allclose(large["value"], small["value"], rtol=1e-10)
-    small_width = small["upper95cl"] - small["lower95cl"]
-    large_width = large["upper95cl"] - large["lower95cl"]
+    small_width = small["upper_ci_95"] - small["lower_ci_95"]
+    large_width = large["upper_ci_95"] - large["lower_ci_95"]
     np.testing.assert_allclose(large_width, small_width / np.sqrt(scale), rtol=1e-9)
-    assert (small["lower99_8cl"] < small["lower95cl"]).all()
-    assert (small["upper99_8cl"] > small["upper95cl"]).all()
-    assert (small["lower95cl"] <= small["value"]).all()
-    assert (small["value"] <= small["upper95cl"]).all()
+    assert (small["lower_ci_99_8"] < small["lower_ci_95"]).all()
+    assert (small["upper_ci_99_8"] > small["upper_ci_95"]).all()
+    assert (small["lower_ci_95"] <= small["value"]).all()
+    assert (small["value"] <= small["upper_ci_95"]).all()
