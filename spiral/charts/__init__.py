@@ -1,0 +1,1 @@
+"""Accessible inline SVG charts, drawn server-side from plain data (no JavaScript)."""
