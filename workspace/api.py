@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from workspace.accounts.models import Membership
 from workspace.accounts.services import api_token_authenticate
+from workspace.contracts.api import router as contracts_router
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 # Each area's operations live with the area and are mounted here.
 api.add_router("/", cycles_router)
+api.add_router("/", contracts_router)
 
 
 class MembershipOut(Schema):

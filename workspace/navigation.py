@@ -18,6 +18,7 @@ SECTIONS: list[tuple[str, str, Capability | None]] = [
     ("Programmes", "cycles:programmes", Capability.VIEW),
     ("Awaiting sign-off", "cycles:approvals", Capability.APPROVE),
     ("Frameworks", "cycles:frameworks", Capability.VIEW),
+    ("Contracts", "contracts:register", None),
     ("Audit trail", "audit:trail", Capability.AUDIT),
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("workspace.accounts.urls")),
     path("audit/", include("workspace.audit.urls")),
     path("", include("workspace.cycles.urls")),
+    path("", include("workspace.contracts.urls")),
+    path("", include("workspace.contracts.public_urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

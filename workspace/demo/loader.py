@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 
@@ -13,3 +14,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     progress("Creating organisations and people…")
     cast = create_cast(password=password)
     load_cycles_demo(cast=cast, progress=progress)
+    load_contracts_demo(cast=cast, progress=progress)
