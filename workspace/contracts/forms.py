@@ -113,7 +113,7 @@ class ReturnForm(GovForm):
         for kpi in self.kpis:
             hint = f"{kpi.get_kind_display()}, {kpi.unit}"
             if kpi.target is not None:
-                hint += f"; target {kpi.target.normalize()}"
+                hint += f"; target {format(kpi.target.normalize(), 'f')}"
             if kpi.uses_counts:
                 self.fields[f"kpi-{kpi.pk}-numerator"] = forms.CharField(
                     required=False, label=f"{kpi.name}: numerator", help_text=hint

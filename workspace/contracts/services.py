@@ -63,7 +63,7 @@ def _lead(agreement: Agreement) -> Organisation:
 # --- agreements ---------------------------------------------------------------------------
 
 
-def agreement_create(  # noqa: C901, PLR0912, PLR0913 - an agreement has many terms and rules
+def agreement_create(  # noqa: PLR0912 - an agreement has many terms and rules
     *,
     actor: User,
     programme: Programme,
@@ -151,6 +151,11 @@ def agreement_create(  # noqa: C901, PLR0912, PLR0913 - an agreement has many te
             after=snapshot(agreement),
         )
     return agreement
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 60, 4.5."""
+    return format(number.normalize(), "f")
 
 
 def _decimal(text: Any, label: str) -> Decimal | None:
@@ -500,10 +505,10 @@ def _check_kpi(  # noqa: PLR0911, PLR0912 - one rule a branch, in the order peop
             return None
         value, numerator, denominator = number, None, None
     if kpi.minimum is not None and value < kpi.minimum:
-        errors[where] = f"{label} must be {kpi.minimum.normalize()} {kpi.unit} or more"
+        errors[where] = f"{label} must be {_plain(kpi.minimum)} {kpi.unit} or more"
         return None
     if kpi.maximum is not None and value > kpi.maximum:
-        errors[where] = f"{label} must be {kpi.maximum.normalize()} {kpi.unit} or less"
+        errors[where] = f"{label} must be {_plain(kpi.maximum)} {kpi.unit} or less"
         return None
     return value, numerator, denominator
 

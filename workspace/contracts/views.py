@@ -395,10 +395,12 @@ def return_edit(request: AuthenticatedHttpRequest, pk: int, period: str) -> Http
         }
         for value in latest.values.select_related("kpi"):
             if value.numerator is not None and value.denominator is not None:
-                initial[f"kpi-{value.kpi_id}-numerator"] = value.numerator.normalize()
-                initial[f"kpi-{value.kpi_id}-denominator"] = value.denominator.normalize()
+                initial[f"kpi-{value.kpi_id}-numerator"] = format(value.numerator.normalize(), "f")
+                initial[f"kpi-{value.kpi_id}-denominator"] = format(
+                    value.denominator.normalize(), "f"
+                )
             else:
-                initial[f"kpi-{value.kpi_id}-value"] = value.value.normalize()
+                initial[f"kpi-{value.kpi_id}-value"] = format(value.value.normalize(), "f")
     form = ReturnForm(request.POST or None, agreement=agreement, initial=initial)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
