@@ -21,12 +21,15 @@ START = dt.date(2024, 1, 1)
 
 
 def make_agreement(
-    cast: Cast, programme: Programme, provider: Organisation, reference: str
+    cast: Cast,
+    owner: Programme,
+    provider: Organisation,
+    reference: str,
 ) -> Agreement:
     commissioner = cast.users["commissioner"]
     agreement = services.agreement_create(
         actor=commissioner,
-        programme=programme,
+        programme=owner,
         reference=reference,
         title=f"Home care {reference}",
         kind=Agreement.Kind.CONTRACT,

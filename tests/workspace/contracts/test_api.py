@@ -22,7 +22,7 @@ def _client(user: Any) -> Client:
 
 def _body(contracts: Contracts, **changes: Any) -> dict[str, Any]:
     entries = good_entries(contracts.agreement)
-    values = [{"kpi": pk, **{k: v for k, v in e.items()}} for pk, e in entries.items()]
+    values = [{"kpi": pk, **dict(e.items())} for pk, e in entries.items()]
     return {
         "period_start": "2024-01-01",
         "values": values,

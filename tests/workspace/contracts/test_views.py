@@ -87,7 +87,7 @@ def test_another_provider_can_never_read_or_change_brightwaters_records(
     intruder.force_login(contracts.other_user)
     pages = _pages(cast, contracts)
     ret = Return.objects.get(agreement=contracts.agreement)
-    for method, url, _ in pages:
+    for _method, url, _ in pages:
         if url in {"/contracts/", "/contracts/outstanding-returns/", "/contracts/renewals/"}:
             response = intruder.get(url)
             assert response.status_code == 200
@@ -107,7 +107,8 @@ def test_another_provider_can_never_read_or_change_brightwaters_records(
     maria.force_login(cast.users["provider"])
     assert maria.get(f"/contracts/{contracts.other.pk}/").status_code == 404
     listing = maria.get("/contracts/").content
-    assert b"HC-1" in listing and b"HC-2" not in listing
+    assert b"HC-1" in listing
+    assert b"HC-2" not in listing
 
 
 def test_a_provider_submits_a_return_through_the_form_with_errors_named(
