@@ -87,4 +87,4 @@ def spc_svg(
     if target is not None:
         legend.append(("target", "Target"))
     legend += [("improvement", "Improvement"), ("concern", "Concern")]
-    return wrap(ident, title, desc, "".join(body), legend[:4] if len(legend) > 4 else legend)
+    return wrap(ident, title, desc, "".join(body), legend)

@@ -124,7 +124,7 @@ def wrap(ident: str, title: str, desc: str, body: str, legend: Sequence[tuple[st
     dots = {"improvement", "concern", "neither", "common"}
     key: list[str] = []
     for i, (css, text) in enumerate(legend):
-        x = LEFT + 160 * i
+        x = LEFT + 108 * i
         mark = (
             f'<circle cx="{x + 6}" cy="{HEIGHT - 14}" r="4" class="{css}"/>'
             if css in dots

@@ -51,13 +51,20 @@ def _figures(agreement: Agreement) -> tuple[list[Return], dict[tuple[int, int], 
     return returns, values
 
 
+BASELINE_PERIODS = 12
+"""Limits come from the first 12 periods once there are that many (Making Data Count
+suggests at least 12 to 20 points for a baseline); before that, from every period."""
+
+
 def _chart(kpi: KPI, points: list[tuple[Return, KPIValue]]) -> pd.DataFrame:
     periods = [r.period_label for r, _ in points]
+    baseline = BASELINE_PERIODS if len(points) >= BASELINE_PERIODS else None
     if kpi.kind == KPI.Kind.PROPORTION:
         return p_chart(
             [float(v.numerator or 0) for _, v in points],
             [float(v.denominator or 1) for _, v in points],
             periods=periods,
+            baseline=baseline,
             polarity=kpi.polarity,
             multiplier=kpi.multiplier,
         )
@@ -66,10 +73,16 @@ def _chart(kpi: KPI, points: list[tuple[Return, KPIValue]]) -> pd.DataFrame:
             [float(v.numerator or 0) for _, v in points],
             [float(v.denominator or 1) for _, v in points],
             periods=periods,
+            baseline=baseline,
             polarity=kpi.polarity,
             multiplier=kpi.multiplier,
         )
-    return xmr_chart([float(v.value) for _, v in points], periods=periods, polarity=kpi.polarity)
+    return xmr_chart(
+        [float(v.value) for _, v in points],
+        periods=periods,
+        baseline=baseline,
+        polarity=kpi.polarity,
+    )
 
 
 def kpi_performance(agreement: Agreement) -> list[KPIPerformance]:
