@@ -89,3 +89,41 @@ def test_a_commissioner_may_read_returns_but_not_send_them(
         f"/api/agreements/{a}/returns", _body(contracts), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+READERS = frozenset(
+    {"commissioner", "analyst", "finance", "procurement", "approver", "auditor", "administrator"}
+)
+
+
+def test_every_operation_lets_in_exactly_the_right_personas(
+    cast: Cast, contracts: Contracts
+) -> None:
+    from tests.workspace.conftest import PERSONA_KEYS
+
+    maria = _client(cast.users["provider"])
+    a = contracts.agreement.pk
+    created = maria.post(
+        f"/api/agreements/{a}/returns", _body(contracts), content_type="application/json"
+    ).json()
+    draft = _body(contracts, period_start="2024-02-01", submit=False)
+    operations: list[tuple[str, str, dict[str, Any] | None, frozenset[str]]] = [
+        ("get", f"/api/agreements/{a}", None, READERS | {"provider"}),
+        ("get", f"/api/agreements/{a}/returns", None, READERS | {"provider"}),
+        ("get", f"/api/returns/{created['id']}", None, READERS | {"provider"}),
+        ("post", f"/api/agreements/{a}/returns", draft, frozenset({"provider"})),
+    ]
+    failures = []
+    for method, url, body, allowed in operations:
+        for persona in [*PERSONA_KEYS, None]:
+            client = _client(cast.users[persona]) if persona else Client()
+            if method == "get":
+                status = client.get(url).status_code
+            else:
+                status = client.post(url, body, content_type="application/json").status_code
+            ok = status in {200, 201} if persona in allowed else status in {401, 403, 404}
+            if not ok:
+                failures.append(f"{method} {url} {persona}: {status}")
+    assert not failures
+    listing = _client(cast.users["outsider"]).get("/api/agreements").json()
+    assert listing == []

@@ -226,3 +226,38 @@ def test_outstanding_returns_lists_periods_past_due_without_a_submission(
         (dt.date(2024, 2, 1), dt.date(2024, 3, 15)),
         (dt.date(2024, 3, 1), dt.date(2024, 4, 15)),
     ]
+
+
+def test_a_commissioner_overrides_a_rating_with_a_reason(cast: Cast, contracts: Contracts) -> None:
+    from workspace.contracts.performance import kpi_performance
+
+    agreement = contracts.agreement
+    for month, days in ((1, "4"), (2, "4.2"), (3, "7")):
+        ret = _save(
+            cast,
+            agreement,
+            period_start=START.replace(month=month),
+            entries=good_entries(agreement, on_time=96, days=days),
+        )
+    measure = agreement.kpis.get(name="Waiting days")
+    rows = {p.kpi.name: p.rows for p in kpi_performance(agreement)}["Waiting days"]
+    # 7 days against a target of 5 (lower is better): 40% over -> inadequate
+    assert rows[-1]["derived"] == "inadequate"
+    with pytest.raises(ValidationError, match="Enter the reason"):
+        services.rating_override(
+            actor=cast.users["commissioner"], kpi=measure, ret=ret, rating="good", reason=" "
+        )
+    with pytest.raises(PermissionDenied):
+        services.rating_override(
+            actor=cast.users["provider"], kpi=measure, ret=ret, rating="good", reason="Mine"
+        )
+    services.rating_override(
+        actor=cast.users["commissioner"],
+        kpi=measure,
+        ret=ret,
+        rating="requires_improvement",
+        reason="Snow closed the roads for a week.",
+    )
+    rows = {p.kpi.name: p.rows for p in kpi_performance(agreement)}["Waiting days"]
+    assert (rows[-1]["derived"], rows[-1]["rating"]) == ("inadequate", "requires_improvement")
+    assert AuditEvent.objects.filter(action="overrode rating").count() == 1

@@ -165,3 +165,88 @@ def test_the_performance_page_shows_charts_each_with_a_table(
     assert html.count('role="img"') == 4  # an SPC chart and a target chart per KPI
     assert html.count('data-testid="kpi-table-') == 2
     assert "Requires improvement" in html or "Approaching target" in html
+
+
+def test_the_commissioners_forms_save_through_the_services(
+    cast: Cast, contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    from workspace.audit.models import AuditEvent
+
+    priya = client_for("commissioner")
+    a = contracts.agreement.pk
+    ret = _submitted(cast, contracts)
+    kpi = contracts.agreement.kpis.first()
+    assert kpi is not None
+    posts = [
+        (
+            f"/contracts/{a}/kpis/new/",
+            {
+                "name": "Complaints",
+                "unit": "count",
+                "kind": "count",
+                "polarity": "lower_is_better",
+                "multiplier": "1",
+            },
+        ),
+        (f"/contracts/{a}/payments/new/", {"paid_on": "2024-02-10", "amount": "1200.50"}),
+        (f"/contracts/{a}/publication/", {"published": "on"}),
+        (
+            f"/contracts/{a}/changes/new/",
+            {
+                "kind": "extension",
+                "effective_on": "2026-06-01",
+                "reason": "Option taken",
+                "new_end_date": "2027-12-31",
+            },
+        ),
+        (f"/returns/{ret.pk}/kpis/{kpi.pk}/override/", {"rating": "good", "reason": "Checked"}),
+        (f"/returns/{ret.pk}/query/", {"message": "Please check the spend."}),
+    ]
+    for url, data in posts:
+        response = priya.post(url, data)
+        assert response.status_code == 302, (url, response.content[:3000])
+    ret.refresh_from_db()
+    assert ret.status == Return.Status.QUERIED
+    contracts.agreement.refresh_from_db()
+    assert str(contracts.agreement.end_date) == "2027-12-31"
+    assert contracts.agreement.kpis.count() == 3
+    assert AuditEvent.objects.filter(action="recorded extension").count() == 1
+
+
+def test_a_form_error_is_shown_the_govuk_way(
+    contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    response = client_for("commissioner").post(
+        f"/contracts/{contracts.agreement.pk}/changes/new/",
+        {"kind": "extension", "effective_on": "2026-06-01", "reason": "More"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "An extension needs a new end date after 31 December 2026" in html
+
+
+def test_a_commissioner_records_an_agreement_through_the_form(
+    cast: Cast, contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    response = client_for("commissioner").post(
+        "/contracts/new/",
+        {
+            "programme": contracts.agreement.programme_id,
+            "reference": "NEW-1",
+            "title": "Reablement",
+            "kind": "contract",
+            "provider": cast.organisations["provider"].pk,
+            "value": "250000",
+            "start_date": "2025-04-01",
+            "end_date": "2027-03-31",
+            "payment_mechanism": "block",
+            "return_frequency": "quarterly",
+            "extension_months_available": "0",
+        },
+    )
+    assert response.status_code == 302
+    from workspace.contracts.models import Agreement
+
+    created = Agreement.objects.get(reference="NEW-1")
+    assert (created.status, created.return_frequency) == ("draft", "quarterly")
