@@ -38,6 +38,7 @@ EXPECTED = {
     "contracts/<int:pk>/kpis/new/",
     "contracts/<int:pk>/put-into-force/",
     "contracts/<int:pk>/publication/",
+    "contracts/<int:pk>/milestones/new/",
     "contracts/<int:pk>/changes/new/",
     "contracts/<int:pk>/payments/new/",
     "contracts/<int:pk>/payments/import/",

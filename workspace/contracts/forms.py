@@ -89,6 +89,11 @@ class PaymentForm(GovForm):
     reference = forms.CharField(max_length=100, required=False)
 
 
+class MilestoneForm(GovForm):
+    title = forms.CharField(max_length=200, label="Milestone")
+    due_date = forms.DateField(widget=DateInput, label="Due on")
+
+
 class PaymentsImportForm(GovForm):
     file = forms.FileField(label="Payments file (CSV)")
 

@@ -34,6 +34,7 @@ from workspace.contracts.forms import (
     AgreementForm,
     ChangeForm,
     KPIForm,
+    MilestoneForm,
     OverrideForm,
     PaymentForm,
     PaymentsImportForm,
@@ -211,6 +212,24 @@ def kpi_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             minimum=d["minimum"],
             maximum=d["maximum"],
             multiplier=d["multiplier"],
+        ),
+    )
+
+
+@login_required
+@GET_POST
+def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agreement = agreement_for(request.user, pk, edit=True)
+    return _form_page(
+        request,
+        agreement,
+        MilestoneForm(request.POST or None),
+        title="Add a milestone",
+        fields=["title", "due_date"],
+        button="Add milestone",
+        done="Milestone added",
+        action=lambda d: services.milestone_add(
+            actor=request.user, agreement=agreement, title=d["title"], due_date=d["due_date"]
         ),
     )
 

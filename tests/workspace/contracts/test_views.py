@@ -54,6 +54,7 @@ def _pages(cast: Cast, contracts: Contracts) -> list[tuple[str, str, frozenset[s
         ("get", f"/contracts/{a}/kpis/new/", COMMISSIONING_EDITORS),
         ("post", f"/contracts/{a}/put-into-force/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/publication/", COMMISSIONING_EDITORS),
+        ("get", f"/contracts/{a}/milestones/new/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/changes/new/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/payments/new/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/payments/import/", COMMISSIONING_EDITORS),
@@ -189,6 +190,7 @@ def test_the_commissioners_forms_save_through_the_services(
             },
         ),
         (f"/contracts/{a}/payments/new/", {"paid_on": "2024-02-10", "amount": "1200.50"}),
+        (f"/contracts/{a}/milestones/new/", {"title": "Mobilised", "due_date": "2024-03-01"}),
         (f"/contracts/{a}/publication/", {"published": "on"}),
         (
             f"/contracts/{a}/changes/new/",
