@@ -57,7 +57,7 @@ RATING_LABELS: Final[dict[str, str]] = {
 DEFAULT_APPROACHING: Final = 0.05
 DEFAULT_INADEQUATE: Final = 0.15
 
-_STEPS = np.array(["good", "approaching_target", "requires_improvement", "inadequate"])
+_WORDS = np.array(RATINGS, dtype=object)  # indexed by step: 0 good ... 3 inadequate, 4 other
 
 
 def shortfall(
@@ -160,9 +160,9 @@ def rate_periods(
     step = np.select(
         [gap <= 0, gap <= approaching + 1e-12, gap <= inadequate + 1e-12], [0, 1, 2], default=3
     )
-    step = np.minimum(step + flags.astype(int), 3)
-    words = _STEPS[step]
-    rated: list[Rating] = np.where(np.isnan(gap), "other", words).tolist()
+    step = np.minimum(step + flags.astype(np.int64), 3)
+    step[np.isnan(gap)] = 4  # "other"
+    rated: list[Rating] = _WORDS[step].tolist()
     return rated
 
 
