@@ -178,7 +178,7 @@ def spend_position(agreement: Agreement, *, today: dt.date) -> SpendPosition:
     labels: list[str] = []
     cumulative: list[float] = []
     profile: list[float] = []
-    total_days = max((agreement.end_date - agreement.start_date).days, 1)
+    total_days = (agreement.end_date - agreement.start_date).days + 1  # the term, inclusive
     month = agreement.start_date.replace(day=1)
     last = min(today, agreement.end_date)
     running = Decimal(0)

@@ -127,3 +127,21 @@ def test_every_operation_lets_in_exactly_the_right_personas(
     assert not failures
     listing = _client(cast.users["outsider"]).get("/api/agreements").json()
     assert listing == []
+
+
+def test_a_queried_return_is_resubmitted_through_the_api_keeping_both_versions(
+    cast: Cast, contracts: Contracts
+) -> None:
+    from workspace.contracts import services
+
+    maria = _client(cast.users["provider"])
+    url = f"/api/agreements/{contracts.agreement.pk}/returns"
+    first = maria.post(url, _body(contracts), content_type="application/json").json()
+    ret = Return.objects.get(pk=first["id"])
+    services.return_query(actor=cast.users["commissioner"], ret=ret, message="Spend?")
+    again = maria.post(url, _body(contracts, spend="1200"), content_type="application/json")
+    assert again.status_code == 201
+    body = again.json()
+    assert body["status"] == "submitted"
+    assert body["queries"] == ["Spend?"]
+    assert [(v["number"], v["spend"]) for v in body["versions"]] == [(1, "1000.00"), (2, "1200.00")]

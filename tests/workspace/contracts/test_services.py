@@ -261,3 +261,35 @@ def test_a_commissioner_overrides_a_rating_with_a_reason(cast: Cast, contracts: 
     rows = {p.kpi.name: p.rows for p in kpi_performance(agreement)}["Waiting days"]
     assert (rows[-1]["derived"], rows[-1]["rating"]) == ("inadequate", "requires_improvement")
     assert AuditEvent.objects.filter(action="overrode rating").count() == 1
+
+
+def test_spend_and_term_warnings_come_before_the_contract_runs_out(
+    cast: Cast, contracts: Contracts
+) -> None:
+    from workspace.contracts.performance import spend_position
+
+    agreement = contracts.agreement
+    services.payment_record(
+        actor=cast.users["commissioner"],
+        agreement=agreement,
+        paid_on=dt.date(2024, 6, 1),
+        amount=Decimal("1100000"),
+    )
+    early = spend_position(agreement, today=dt.date(2024, 7, 1))
+    assert early.warnings == ["92% of the contract value is spent."]
+    late = spend_position(agreement, today=dt.date(2026, 9, 1))
+    assert late.warnings[1] == "The agreement ends in 121 days. No extension is available."
+    # the profile runs in a straight line from nothing to the full value over the term
+    assert late.cumulative[-1] == 1100000.0
+    assert late.profile[0] == pytest.approx(1200000 * 31 / 1096)
+
+
+def test_quarterly_periods_and_their_due_dates(cast: Cast, contracts: Contracts) -> None:
+    agreement = contracts.agreement
+    agreement.return_frequency = Agreement.Frequency.QUARTERLY
+    periods = agreement.periods(until=dt.date(2024, 9, 30))
+    assert periods == [
+        (dt.date(2024, 1, 1), dt.date(2024, 3, 31), dt.date(2024, 4, 15)),
+        (dt.date(2024, 4, 1), dt.date(2024, 6, 30), dt.date(2024, 7, 15)),
+        (dt.date(2024, 7, 1), dt.date(2024, 9, 30), dt.date(2024, 10, 15)),
+    ]
