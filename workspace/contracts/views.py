@@ -83,6 +83,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         agreements=agreements,
         may_create=organisations_with(request.user, Capability.EDIT).exists(),
         is_provider=provider_organisations(request.user).exists(),
+        councils=[o for o in organisations_with(request.user, Capability.VIEW) if o.commissions],
     )
 
 
