@@ -293,3 +293,16 @@ def test_quarterly_periods_and_their_due_dates(cast: Cast, contracts: Contracts)
         (dt.date(2024, 4, 1), dt.date(2024, 6, 30), dt.date(2024, 7, 15)),
         (dt.date(2024, 7, 1), dt.date(2024, 9, 30), dt.date(2024, 10, 15)),
     ]
+
+
+def test_a_return_lands_whole_or_not_at_all(
+    cast: Cast, contracts: Contracts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(**_: object) -> None:
+        raise RuntimeError("the audit trail is unavailable")
+
+    monkeypatch.setattr(services, "audit_record", broken)
+    with pytest.raises(RuntimeError):
+        _save(cast, contracts.agreement)
+    assert not Return.objects.exists()
+    assert not ReturnVersion.objects.exists()
