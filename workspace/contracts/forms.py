@@ -10,7 +10,7 @@ from spiral.spc.ratings import RATING_LABELS
 from workspace.accounts.models import Organisation
 from workspace.contracts.models import KPI, Agreement, ContractChange
 from workspace.cycles.forms import GovForm
-from workspace.cycles.models import Programme
+from workspace.cycles.models import Decision, Programme
 
 
 class DateInput(forms.DateInput):
@@ -45,11 +45,24 @@ class AgreementForm(GovForm):
     )
     break_clauses = forms.CharField(widget=forms.Textarea, required=False)
     description = forms.CharField(widget=forms.Textarea, required=False)
+    decision = forms.ModelChoiceField(
+        queryset=Decision.objects.none(),
+        required=False,
+        label="The decision that created it (optional)",
+    )
 
     def __init__(self, *args: Any, programmes: Any, providers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        decisions = Decision.objects.filter(cycle__programme__in=programmes).select_related(
+            "cycle__programme"
+        )
+        field: Any = self.fields["decision"]
+        field.queryset = decisions
+        field.label_from_instance = lambda d: (
+            f"{d.cycle.programme.name}, cycle {d.cycle.number}: {d.title}"
+        )
 
 
 class KPIForm(GovForm):

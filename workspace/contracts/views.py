@@ -118,7 +118,10 @@ def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 extension_months_available=data["extension_months_available"],
                 break_clauses=data["break_clauses"],
                 description=data["description"],
-                cycle=data["programme"].current_cycle(),
+                cycle=data["decision"].cycle
+                if data["decision"]
+                else data["programme"].current_cycle(),
+                decision=data["decision"],
             )
         except ValidationError as error:
             form.add_service_error(error)

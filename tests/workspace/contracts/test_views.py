@@ -252,3 +252,34 @@ def test_a_commissioner_records_an_agreement_through_the_form(
 
     created = Agreement.objects.get(reference="NEW-1")
     assert (created.status, created.return_frequency) == ("draft", "quarterly")
+
+
+def test_an_agreement_links_to_the_decision_that_created_it(
+    cast: Cast, contracts: Contracts, cycle: object, client_for: Callable[[str | None], Client]
+) -> None:
+    from workspace.contracts.models import Agreement
+    from workspace.cycles import services as cycle_services
+
+    decision = cycle_services.decision_record(
+        actor=cast.users["commissioner"],
+        cycle=cycle,
+        title="Award the home care contract",
+        rationale="Best value",
+    )
+    data = {
+        "programme": contracts.agreement.programme_id,
+        "reference": "NEW-2",
+        "title": "Reablement",
+        "kind": "in_house",
+        "in_house_unit": "Reablement team",
+        "value": "250000",
+        "start_date": "2025-04-01",
+        "end_date": "2027-03-31",
+        "payment_mechanism": "block",
+        "return_frequency": "monthly",
+        "extension_months_available": "0",
+        "decision": decision.pk,
+    }
+    assert client_for("commissioner").post("/contracts/new/", data).status_code == 302
+    created = Agreement.objects.get(reference="NEW-2")
+    assert (created.decision_id, created.cycle_id) == (decision.pk, decision.cycle_id)
