@@ -283,3 +283,33 @@ def test_an_agreement_links_to_the_decision_that_created_it(
     assert client_for("commissioner").post("/contracts/new/", data).status_code == 302
     created = Agreement.objects.get(reference="NEW-2")
     assert (created.decision_id, created.cycle_id) == (decision.pk, decision.cycle_id)
+
+
+def test_a_bad_payments_file_is_refused_naming_the_row(
+    contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile(
+        "payments.csv",
+        b"Supplier Name,Payment Date,Amount\nBrightwater Home Care Ltd,31/02/2024,10\n",
+        content_type="text/csv",
+    )
+    response = client_for("commissioner").post(
+        f"/contracts/{contracts.agreement.pk}/payments/import/", {"file": bad}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert "row 2" in response.content.decode()
+    assert not contracts.agreement.payments.exists()
+
+
+def test_each_provider_sees_only_its_own_missing_returns(
+    contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    page = client_for("provider").get("/contracts/outstanding-returns/").content.decode()
+    assert "HC-1" in page
+    assert "HC-2" not in page
+    everyone = client_for("commissioner").get("/contracts/outstanding-returns/").content.decode()
+    assert "HC-1" in everyone
+    assert "HC-2" in everyone
