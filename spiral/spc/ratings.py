@@ -2,7 +2,8 @@
 
 A contracting authority publishing a contract performance notice rates each key performance
 indicator (KPI) as *good*, *approaching target*, *requires improvement*, *inadequate* or
-*other* (Procurement Act 2023, s.52; Procurement Regulations 2024, reg. 39). The Act does not
+*other* (Procurement Act 2023, s.71, assessing performance against the KPIs set under s.52;
+the contract performance notice of the Procurement Regulations 2024). The Act does not
 say how a rating follows from the figures, so Spiral states its rules and applies them the
 same way to every period:
 

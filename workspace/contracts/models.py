@@ -24,7 +24,7 @@ from workspace.accounts.models import Organisation
 from workspace.cycles.models import Cycle, Decision, Programme
 
 PROCUREMENT_ACT_KPI_THRESHOLD = Decimal("5000000")
-"""Contracts worth this or more must have at least three KPIs (Procurement Act 2023, s.52)."""
+"""Contracts worth more than this must have at least three KPIs (Procurement Act 2023, s.52)."""
 MINIMUM_KPIS_ABOVE_THRESHOLD = 3
 
 RATING_CHOICES = list(RATING_LABELS.items())

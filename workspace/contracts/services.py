@@ -252,18 +252,18 @@ def milestone_add(*, actor: User, agreement: Agreement, title: str, due_date: dt
 def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
     """Put a draft agreement into force; from then its provider sends returns.
 
-    An agreement needs at least one KPI, and one worth £5 million or more at least three
+    An agreement needs at least one KPI, and one worth more than £5 million at least three
     (Procurement Act 2023, s.52(1)).
     """
     _require_edit(actor, agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise ValidationError("Only a draft agreement can be put into force")
     count = agreement.kpis.count()
-    if agreement.value >= PROCUREMENT_ACT_KPI_THRESHOLD and count < MINIMUM_KPIS_ABOVE_THRESHOLD:
+    if agreement.value > PROCUREMENT_ACT_KPI_THRESHOLD and count < MINIMUM_KPIS_ABOVE_THRESHOLD:
         raise ValidationError(
             {
                 "kpis": (
-                    f"A contract worth £5 million or more needs at least "
+                    f"A contract worth more than £5 million needs at least "
                     f"{MINIMUM_KPIS_ABOVE_THRESHOLD} KPIs (Procurement Act 2023, section 52); "
                     f"this one has {count}"
                 )

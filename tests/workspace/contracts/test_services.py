@@ -32,10 +32,32 @@ def _save(cast: Cast, agreement: Agreement, **kwargs: object) -> Return:
     return services.return_save(**params)
 
 
-def test_a_contract_of_five_million_needs_three_kpis_before_it_comes_into_force(
+def test_a_contract_of_more_than_five_million_needs_three_kpis_before_it_comes_into_force(
     cast: Cast, programme: Programme
 ) -> None:
     commissioner = cast.users["commissioner"]
+    exactly = services.agreement_create(
+        actor=commissioner,
+        programme=programme,
+        reference="FIVE",
+        title="Five million exactly",
+        kind=Agreement.Kind.CONTRACT,
+        provider=cast.organisations["provider"],
+        value=Decimal("5000000"),
+        start_date=START,
+        end_date=dt.date(2027, 1, 1),
+        payment_mechanism=Agreement.Payment.BLOCK,
+    )
+    services.kpi_add(
+        actor=commissioner,
+        agreement=exactly,
+        name="K",
+        unit="%",
+        kind=KPI.Kind.MEASURE,
+        polarity="higher_is_better",
+        target=Decimal(1),
+    )
+    assert services.agreement_activate(actor=commissioner, agreement=exactly).status == "active"
     agreement = services.agreement_create(
         actor=commissioner,
         programme=programme,
@@ -43,7 +65,7 @@ def test_a_contract_of_five_million_needs_three_kpis_before_it_comes_into_force(
         title="Big",
         kind=Agreement.Kind.CONTRACT,
         provider=cast.organisations["provider"],
-        value=Decimal("5000000"),
+        value=Decimal("5000000.01"),
         start_date=START,
         end_date=dt.date(2027, 1, 1),
         payment_mechanism=Agreement.Payment.BLOCK,
