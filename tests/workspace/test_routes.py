@@ -56,6 +56,8 @@ EXPECTED = {
     "api/agreements/<pk>",
     "api/agreements/<pk>/returns",
     "api/returns/<pk>",
+    "api/returns/<pk>/query",
+    "api/returns/<pk>/accept",
     "programmes/",
     "programmes/new/",
     "programmes/<int:pk>/",

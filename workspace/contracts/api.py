@@ -163,6 +163,18 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
         raise HttpError(404, "No such agreement") from None
 
 
+class QueryIn(Schema):
+    message: str
+
+
+def _return_to_review(request: HttpRequest, pk: int) -> Return:
+    ret = Return.objects.filter(pk=pk).select_related("agreement").first()
+    if ret is None:
+        raise HttpError(404, "No such return")
+    _agreement(request, ret.agreement_id)
+    return ret
+
+
 @router.get("/agreements", response=list[AgreementOut], summary="Agreements you may see")
 def agreements(request: AuthenticatedHttpRequest) -> list[AgreementOut]:
     return [_agreement_out(a) for a in visible_agreements(request.user)]
@@ -217,8 +229,42 @@ def return_send(
 
 @router.get("/returns/{pk}", response=ReturnOut, summary="One return with every version")
 def return_detail(request: AuthenticatedHttpRequest, pk: int) -> ReturnOut:
-    ret = Return.objects.filter(pk=pk).first()
-    if ret is None:
-        raise HttpError(404, "No such return")
-    _agreement(request, ret.agreement_id)
-    return _return_out(ret)
+    return _return_out(_return_to_review(request, pk))
+
+
+@router.post(
+    "/returns/{pk}/query",
+    response={200: ReturnOut, 403: ErrorsOut, 422: ErrorsOut},
+    summary="Send a submitted return back to the provider with a question (commissioners)",
+)
+def return_query(
+    request: AuthenticatedHttpRequest, pk: int, payload: QueryIn
+) -> Status[ReturnOut | ErrorsOut]:
+    ret = _return_to_review(request, pk)
+    try:
+        services.return_query(actor=request.user, ret=ret, message=payload.message)
+    except PermissionDenied as error:
+        return Status(403, ErrorsOut(errors={"__all__": [str(error)]}))
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return Status(422, ErrorsOut(errors=errors))
+    ret.refresh_from_db()
+    return Status(200, _return_out(ret))
+
+
+@router.post(
+    "/returns/{pk}/accept",
+    response={200: ReturnOut, 403: ErrorsOut, 422: ErrorsOut},
+    summary="Accept a submitted return (commissioners)",
+)
+def return_accept(request: AuthenticatedHttpRequest, pk: int) -> Status[ReturnOut | ErrorsOut]:
+    ret = _return_to_review(request, pk)
+    try:
+        services.return_accept(actor=request.user, ret=ret)
+    except PermissionDenied as error:
+        return Status(403, ErrorsOut(errors={"__all__": [str(error)]}))
+    except ValidationError as error:
+        errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        return Status(422, ErrorsOut(errors=errors))
+    ret.refresh_from_db()
+    return Status(200, _return_out(ret))

@@ -91,6 +91,7 @@ def test_a_commissioner_may_read_returns_but_not_send_them(
     assert response.status_code == 403
 
 
+EDITORS = frozenset({"commissioner", "analyst", "finance", "procurement"})
 READERS = frozenset(
     {"commissioner", "analyst", "finance", "procurement", "approver", "auditor", "administrator"}
 )
@@ -112,10 +113,13 @@ def test_every_operation_lets_in_exactly_the_right_personas(
         ("get", f"/api/agreements/{a}/returns", None, READERS | {"provider"}),
         ("get", f"/api/returns/{created['id']}", None, READERS | {"provider"}),
         ("post", f"/api/agreements/{a}/returns", draft, frozenset({"provider"})),
+        ("post", f"/api/returns/{created['id']}/query", {"message": "?"}, EDITORS),
     ]
     failures = []
     for method, url, body, allowed in operations:
         for persona in [*PERSONA_KEYS, None]:
+            # each query needs a return awaiting review
+            Return.objects.filter(pk=created["id"]).update(status=Return.Status.SUBMITTED)
             client = _client(cast.users[persona]) if persona else Client()
             if method == "get":
                 status = client.get(url).status_code
@@ -132,16 +136,31 @@ def test_every_operation_lets_in_exactly_the_right_personas(
 def test_a_queried_return_is_resubmitted_through_the_api_keeping_both_versions(
     cast: Cast, contracts: Contracts
 ) -> None:
-    from workspace.contracts import services
 
     maria = _client(cast.users["provider"])
     url = f"/api/agreements/{contracts.agreement.pk}/returns"
     first = maria.post(url, _body(contracts), content_type="application/json").json()
-    ret = Return.objects.get(pk=first["id"])
-    services.return_query(actor=cast.users["commissioner"], ret=ret, message="Spend?")
+    priya = _client(cast.users["commissioner"])
+    assert (
+        maria.post(
+            f"/api/returns/{first['id']}/query",
+            {"message": "Mine?"},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
+    queried = priya.post(
+        f"/api/returns/{first['id']}/query", {"message": "Spend?"}, content_type="application/json"
+    )
+    assert queried.status_code == 200
+    assert queried.json()["status"] == "queried"
     again = maria.post(url, _body(contracts, spend="1200"), content_type="application/json")
     assert again.status_code == 201
     body = again.json()
     assert body["status"] == "submitted"
     assert body["queries"] == ["Spend?"]
     assert [(v["number"], v["spend"]) for v in body["versions"]] == [(1, "1000.00"), (2, "1200.00")]
+    accepted = priya.post(f"/api/returns/{first['id']}/accept")
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "accepted"
+    assert Return.objects.get(pk=first["id"]).status == "accepted"
