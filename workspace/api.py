@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from workspace.accounts.models import Membership
 from workspace.accounts.services import api_token_authenticate
+from workspace.contracts.api import router as contracts_router
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs.api import router as needs_router
@@ -45,6 +46,7 @@ api.add_router("/", cycles_router)
 api.add_router("/", needs_router)
 api.add_router("/", sourcing_router)
 api.add_router("/", reviews_router)
+api.add_router("/", contracts_router)
 
 
 class MembershipOut(Schema):

@@ -19,6 +19,7 @@ SECTIONS: list[tuple[str, str, Capability | None]] = [
     ("Awaiting sign-off", "cycles:approvals", Capability.APPROVE),
     ("Frameworks", "cycles:frameworks", Capability.VIEW),
     ("Portfolio", "reviews:portfolio", Capability.VIEW),
+    ("Contracts", "contracts:register", None),
     ("Audit trail", "audit:trail", Capability.AUDIT),
 ]
 

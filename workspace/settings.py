@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "workspace.needs",
     "workspace.sourcing",
     "workspace.reviews",
+    "workspace.contracts",
     "workspace.demo",
 ]
 

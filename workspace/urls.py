@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("workspace.needs.urls")),
     path("", include("workspace.sourcing.urls")),
     path("", include("workspace.reviews.urls")),
+    path("", include("workspace.contracts.urls")),
+    path("", include("workspace.contracts.public_urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -11,10 +11,12 @@ References: NHS England and NHS Improvement, *Making Data Count* (2019); D. J. W
 from spiral.spc.attribute import p_chart, u_chart
 from spiral.spc.icons import Icon, assurance_icon, variation_icon
 from spiral.spc.polarity import Polarity, normalise_polarity, polarity_sign
+from spiral.spc.ratings import RATINGS, rate_chart, rate_periods
 from spiral.spc.rules import RunRules, detect_signals
 from spiral.spc.xmr import xmr_chart
 
 __all__ = [
+    "RATINGS",
     "Icon",
     "Polarity",
     "RunRules",
@@ -23,6 +25,8 @@ __all__ = [
     "normalise_polarity",
     "p_chart",
     "polarity_sign",
+    "rate_chart",
+    "rate_periods",
     "u_chart",
     "variation_icon",
     "xmr_chart",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 from workspace.needs.demo import load_needs_demo
@@ -19,3 +20,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     load_needs_demo(cast=cast, progress=progress)
     load_sourcing_demo(cast=cast, progress=progress)
     load_reviews_demo(cast=cast, progress=progress)
+    load_contracts_demo(cast=cast, progress=progress)
