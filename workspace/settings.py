@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "workspace.accounts",
     "workspace.audit",
     "workspace.cycles",
+    "workspace.plan",
     "workspace.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("workspace.accounts.urls")),
     path("audit/", include("workspace.audit.urls")),
     path("", include("workspace.cycles.urls")),
+    path("", include("workspace.plan.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
