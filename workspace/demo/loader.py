@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
+from workspace.plan.demo import load_plan_demo
 
 
 def load_demo(*, password: str, progress: Callable[[str], object] = print) -> None:
@@ -13,3 +14,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     progress("Creating organisations and people…")
     cast = create_cast(password=password)
     load_cycles_demo(cast=cast, progress=progress)
+    load_plan_demo(cast=cast, progress=progress)
