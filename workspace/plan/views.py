@@ -123,7 +123,7 @@ def _form_page(
         title,
         form=form,
         caption=caption,
-        submit=submit,
+        submit_text=submit,
         back=back,
         intro=intro,
         **context,
