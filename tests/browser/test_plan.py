@@ -82,7 +82,7 @@ def _sign_out(page: Page) -> None:
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(  # noqa: PLR0915 - one journey
+def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(
     page: Page,
     live_server: object,
     sign_in: Callable[[str], None],
