@@ -88,7 +88,6 @@ def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(
     sign_in: Callable[[str], None],
     screenshot: Callable[[str], None],
     plan_cycle: Cycle,
-    browser_cast: Cast,
 ) -> None:
     sign_in("commissioner")
     page.goto(f"{live_server}/cycles/{plan_cycle.pk}/")
@@ -194,7 +193,7 @@ def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(
         kind="options_appraisal"
     ):
         services.artefact_update(
-            actor=browser_cast.users["commissioner"],
+            actor=plan_cycle.started_by,
             artefact=artefact,
             title=artefact.title,
             summary="Written.",
