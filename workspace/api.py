@@ -15,6 +15,7 @@ from workspace.accounts.models import Membership
 from workspace.accounts.services import api_token_authenticate
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
+from workspace.plan.api import router as plan_router
 
 
 class TokenAuth(HttpBearer):
@@ -29,12 +30,16 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Spiral API",
     version="1",
-    description="Programmes, commissioning cycles, decisions and approvals.",
+    description=(
+        "Programmes, commissioning cycles, decisions and approvals; outcomes frameworks and "
+        "options appraisals."
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
 )
 # Each area's operations live with the area and are mounted here.
 api.add_router("/", cycles_router)
+api.add_router("/", plan_router)
 
 
 class MembershipOut(Schema):

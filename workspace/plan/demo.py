@@ -236,7 +236,7 @@ class AppraisalStory:
     sign_off: bool
 
 
-CRITERIA = {
+CRITERIA: dict[str, float] = {
     "quality": 20,
     "outcomes_for_users": 25,
     "social_value": 15,
@@ -608,8 +608,8 @@ def load_plan_demo(*, cast: Cast, progress: Callable[[str], object] = print) -> 
         for programme in programmes.values():
             _outcomes(programme, users)
         for story in STORIES:
-            programme = programmes.get(story.programme)
-            cycle = programme.current_cycle() if programme is not None else None
+            found = programmes.get(story.programme)
+            cycle = found.current_cycle() if found is not None else None
             if cycle is None or not cycle.is_open:
                 continue
             made.append(_appraisal(story, cycle, users))

@@ -332,3 +332,23 @@ def test_a_target_form_names_the_missing_fields(
     assert "Enter who set the target" in body
     assert "Enter why this target was chosen" in body
     assert 'href="#id_set_by"' in body
+
+
+def test_the_api_gives_readers_the_appraisal_and_its_figures(
+    world: World, client_for: Callable[[str | None], Client]
+) -> None:
+    a, c = world.appraisal.pk, world.appraisal.cycle.pk
+    p = world.appraisal.cycle.programme.pk
+    for url in (
+        f"/api/appraisals/{a}",
+        f"/api/appraisals/{a}/results",
+        f"/api/cycles/{c}/appraisals",
+        f"/api/programmes/{p}/outcomes-frameworks",
+    ):
+        check_matrix(client_for, method="get", url=url, allowed=COMMISSIONING_READERS)
+    results = client_for("auditor").get(f"/api/appraisals/{a}/results").json()
+    assert results["preferred_by_npsv"] == "Co-produced hubs"
+    assert results["risk"]["simulations"] == 2000
+    listed = client_for("auditor").get(f"/api/cycles/{c}/appraisals").json()
+    dropped = [o for o in listed[0]["options"] if not o["shortlisted"]]
+    assert dropped[0]["discard_reason"] == "Westmoor has no capacity before 2029."
