@@ -125,7 +125,7 @@ class CashFlowForm(GovForm):
                 self.fields[f"{category}_{year}"] = forms.FloatField(
                     required=False,
                     label=f"{CATEGORY_LABELS[category]}, year {year}",
-                    initial=amount,
+                    initial=int(amount) if amount is not None and amount.is_integer() else amount,
                     error_messages={
                         "invalid": f"{CATEGORY_LABELS[category]}, year {year}: enter a number"
                     },
