@@ -185,6 +185,56 @@ def indicator_add(
     return indicator
 
 
+def outcome_update(
+    *, actor: User, outcome: Outcome, statement: str, description: str = ""
+) -> Outcome:
+    """Change an outcome's wording."""
+    programme = outcome.framework.programme
+    _check_editor(actor, programme)
+    _required({"statement": statement}, {"statement": "Enter the outcome"})
+    with transaction.atomic():
+        before = snapshot(outcome)
+        outcome.statement = statement.strip()
+        outcome.description = description.strip()
+        outcome.save()
+        _audit(actor, "changed outcome", outcome, programme, before)
+    return outcome
+
+
+def indicator_update(
+    *,
+    actor: User,
+    indicator: OutcomeIndicator,
+    name: str,
+    direction: str,
+    code: str = "",
+    unit: str = "",
+    baseline_value: float | None = None,
+    baseline_period: str = "",
+    baseline_source: str = "",
+) -> OutcomeIndicator:
+    """Change an indicator or correct its baseline; the audit trail keeps the old figures."""
+    programme = indicator.outcome.framework.programme
+    _check_editor(actor, programme)
+    _required({"name": name}, {"name": "Enter the indicator's name"})
+    if direction not in OutcomeIndicator.Direction.values:
+        raise ValidationError({"direction": "Choose whether higher or lower is better"})
+    if baseline_value is not None and not baseline_period.strip():
+        raise ValidationError({"baseline_period": "Enter the period the baseline is for"})
+    with transaction.atomic():
+        before = snapshot(indicator)
+        indicator.name = name.strip()
+        indicator.code = code.strip()
+        indicator.unit = unit.strip()
+        indicator.direction = direction
+        indicator.baseline_value = baseline_value
+        indicator.baseline_period = baseline_period.strip()
+        indicator.baseline_source = baseline_source.strip()
+        indicator.save()
+        _audit(actor, "changed outcome indicator", indicator, programme, before)
+    return indicator
+
+
 def target_set(
     *,
     actor: User,

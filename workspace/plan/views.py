@@ -291,6 +291,81 @@ def indicator_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @GET_POST
+def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    outcome = get_object_or_404(Outcome.objects.select_related("framework__programme"), pk=pk)
+    framework = outcome.framework
+    _check(request, framework.programme, True)
+    form = OutcomeForm(
+        request.POST or None,
+        initial={"statement": outcome.statement, "description": outcome.description},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.outcome_update(
+                actor=request.user, outcome=outcome, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "Outcome saved")
+        return redirect("plan:outcomes-framework", pk=framework.pk)
+    return _form_page(
+        request,
+        "Change an outcome",
+        form,
+        caption=framework.title,
+        submit="Save",
+        back=f"/outcomes-frameworks/{framework.pk}/",
+        programme=framework.programme,
+    )
+
+
+@login_required
+@GET_POST
+def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(
+        OutcomeIndicator.objects.select_related("outcome__framework__programme"), pk=pk
+    )
+    framework = indicator.outcome.framework
+    _check(request, framework.programme, True)
+    fields = (
+        "name",
+        "code",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_period",
+        "baseline_source",
+    )
+    form = IndicatorForm(request.POST or None, initial={f: getattr(indicator, f) for f in fields})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.indicator_update(
+                actor=request.user, indicator=indicator, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "Indicator saved")
+        return redirect("plan:outcomes-framework", pk=framework.pk)
+    return _form_page(
+        request,
+        "Change an indicator",
+        form,
+        caption=indicator.outcome.statement,
+        submit="Save",
+        back=f"/outcomes-frameworks/{framework.pk}/",
+        intro="Corrections to the baseline are kept in the audit trail.",
+        programme=framework.programme,
+    )
+
+
+@login_required
+@GET_POST
 def target_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     indicator = get_object_or_404(
         OutcomeIndicator.objects.select_related("outcome__framework__programme"), pk=pk

@@ -61,7 +61,9 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/outcomes-frameworks/{f}/", readers),
         ("get", f"/outcomes-frameworks/{f}/edit/", editors),
         ("get", f"/outcomes-frameworks/{f}/outcomes/new/", editors),
+        ("get", f"/outcomes/{outcome.pk}/edit/", editors),
         ("get", f"/outcomes/{outcome.pk}/indicators/new/", editors),
+        ("get", f"/outcome-indicators/{indicator.pk}/edit/", editors),
         ("get", f"/outcome-indicators/{indicator.pk}/targets/new/", editors),
         ("get", f"/cycles/{c}/appraisals/", readers),
         ("get", f"/cycles/{c}/appraisals/new/", editors),
@@ -83,7 +85,9 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("post", f"/programmes/{p}/outcomes/new/", editors),
         ("post", f"/outcomes-frameworks/{f}/edit/", editors),
         ("post", f"/outcomes-frameworks/{f}/outcomes/new/", editors),
+        ("post", f"/outcomes/{outcome.pk}/edit/", editors),
         ("post", f"/outcomes/{outcome.pk}/indicators/new/", editors),
+        ("post", f"/outcome-indicators/{indicator.pk}/edit/", editors),
         ("post", f"/outcome-indicators/{indicator.pk}/targets/new/", editors),
         ("post", f"/cycles/{c}/appraisals/new/", editors),
         ("post", f"/appraisals/{a}/options/new/", editors),
@@ -352,3 +356,30 @@ def test_the_api_gives_readers_the_appraisal_and_its_figures(
     listed = client_for("auditor").get(f"/api/cycles/{c}/appraisals").json()
     dropped = [o for o in listed[0]["options"] if not o["shortlisted"]]
     assert dropped[0]["discard_reason"] == "Westmoor has no capacity before 2029."
+
+
+def test_a_baseline_correction_is_saved_and_audited(
+    world: World, client_for: Callable[[str | None], Client]
+) -> None:
+    from workspace.audit.models import AuditEvent
+
+    indicator = world.framework.outcomes.get().indicators.get()
+    response = client_for("analyst").post(
+        f"/outcome-indicators/{indicator.pk}/edit/",
+        {"name": "At home", "direction": "higher", "baseline_value": "80.5"},
+    )
+    assert "Enter the period the baseline is for" in response.content.decode()
+    response = client_for("analyst").post(
+        f"/outcome-indicators/{indicator.pk}/edit/",
+        {
+            "name": "At home",
+            "direction": "higher",
+            "baseline_value": "80.5",
+            "baseline_period": "2024/25",
+        },
+    )
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.baseline_value, indicator.baseline_period) == (80.5, "2024/25")
+    event = AuditEvent.objects.filter(action="changed outcome indicator").get()
+    assert event.before["baseline_value"] is None
