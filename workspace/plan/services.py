@@ -813,7 +813,10 @@ def appraisal_decide(
             title=title,
             options_considered=considered,
             rationale=rationale,
-            decision_maker=f"{actor.get_full_name() or actor.username}, signing off the gate",
+            decision_maker=(
+                f"The {progress.stage.gate.approver_role}, signing off the "
+                f"{progress.stage.name} gate"
+            ),
             decided_by=actor,
             decided_at=_now(at),
             recorded_by=actor,
