@@ -154,6 +154,7 @@ def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(
         "quality: 40\nwhat_users_said: 40\ndeliverability: 20"
     )
     page.get_by_role("button", name="Save scoring").click()  # adds the columns first
+    expect(page.get_by_test_id("message")).to_contain_text("Criteria changed")
     scores = {
         "In-house service": (7, 6, 6),
         "Zoned external contracts": (6, 4, 7),

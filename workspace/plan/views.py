@@ -48,14 +48,15 @@ from workspace.plan.models import (
 from workspace.plan.presenters import results_context
 
 GET_POST = require_http_methods(["GET", "POST"])
-DEFAULT_CRITERIA = [
-    "quality",
-    "outcomes_for_users",
-    "social_value",
-    "resilience",
-    "what_users_said",
-    "deliverability",
-]
+#: Suggested criteria and weights for what is not monetised (docs/appraisal.md).
+DEFAULT_CRITERIA = {
+    "quality": 20,
+    "outcomes_for_users": 25,
+    "social_value": 15,
+    "resilience": 15,
+    "what_users_said": 15,
+    "deliverability": 10,
+}
 
 
 # --- access -------------------------------------------------------------------------------
@@ -754,12 +755,36 @@ def appraisal_input_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @GET_POST
 def appraisal_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk, edit=True)
-    criteria = list(appraisal.criteria) or DEFAULT_CRITERIA
+    weights = appraisal.criteria or DEFAULT_CRITERIA
+    criteria = list(weights)
+    initial = {"criteria": "\n".join(f"{c}: {w:g}" for c, w in weights.items())}
     if request.method == "POST":
         probe = MCDAForm(request.POST, appraisal=appraisal, criteria=criteria)
-        if probe.is_valid() and list(probe.cleaned_data["criteria"]) != criteria:
-            criteria = list(probe.cleaned_data["criteria"])
-    form = MCDAForm(request.POST or None, appraisal=appraisal, criteria=criteria)
+        probe.is_valid()  # the criteria are read even when scores are missing
+        posted = probe.cleaned_data.get("criteria")
+        if posted and list(posted) != criteria:
+            # New criteria: show their columns to score, keeping the scores already typed.
+            criteria = list(posted)
+            fresh = MCDAForm(
+                None,
+                appraisal=appraisal,
+                criteria=criteria,
+                initial={
+                    "criteria": request.POST.get("criteria", ""),
+                    **{k: v for k, v in request.POST.items() if k.startswith("score_")},
+                },
+            )
+            messages.info(request, "Criteria changed: score every option on each one, then save")
+            return _appraisal_form(
+                request,
+                appraisal,
+                fresh,
+                title="Multi-criteria scoring",
+                submit="Save scoring",
+                template="scoring.html",
+                criteria=criteria,
+            )
+    form = MCDAForm(request.POST or None, appraisal=appraisal, criteria=criteria, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()

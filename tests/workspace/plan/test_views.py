@@ -383,3 +383,23 @@ def test_a_baseline_correction_is_saved_and_audited(
     assert (indicator.baseline_value, indicator.baseline_period) == (80.5, "2024/25")
     event = AuditEvent.objects.filter(action="changed outcome indicator").get()
     assert event.before["baseline_value"] is None
+
+
+def test_changing_the_criteria_shows_their_columns_before_asking_for_scores(
+    world: World, client_for: Callable[[str | None], Client]
+) -> None:
+    response = client_for("analyst").post(
+        f"/appraisals/{world.appraisal.pk}/scoring/",
+        {"criteria": "quality: 50\nresilience: 50"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" not in body
+    assert "Criteria changed" in body
+    assert f'name="score_{world.option.pk}_resilience"' in body
+    world.appraisal.refresh_from_db()
+    assert world.appraisal.criteria == {
+        "quality": 40.0,
+        "what_users_said": 40.0,
+        "deliverability": 20.0,
+    }
