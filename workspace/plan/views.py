@@ -7,6 +7,7 @@ finance and procurement). Providers and people from other organisations are refu
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -762,7 +763,13 @@ def appraisal_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         probe = MCDAForm(request.POST, appraisal=appraisal, criteria=criteria)
         probe.is_valid()  # the criteria are read even when scores are missing
         posted = probe.cleaned_data.get("criteria")
-        if posted and list(posted) != criteria:
+        try:
+            shown = [str(c) for c in json.loads(request.POST.get("shown", ""))] or criteria
+        except (ValueError, TypeError):
+            shown = criteria
+        if posted and list(posted) == shown:
+            criteria = shown
+        elif posted:
             # New criteria: show their columns to score, keeping the scores already typed.
             criteria = list(posted)
             fresh = MCDAForm(
