@@ -227,3 +227,40 @@ def test_an_appraisal_goes_from_long_list_to_a_signed_off_decision(
     ).to_be_visible()
     expect(page.get_by_text("Westmoor has no capacity before 2029.").first).to_be_visible()
     screenshot("plan-decision-log")
+
+
+def test_the_demo_councils_appraisals_and_outcomes(
+    page: Page,
+    live_server: object,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    browser_cast: Cast,
+) -> None:
+    from workspace.cycles.demo import load_cycles_demo
+    from workspace.plan.demo import load_plan_demo
+
+    load_cycles_demo(cast=browser_cast, progress=lambda message: None)
+    appraisals = {
+        a.cycle.programme.name: a
+        for a in load_plan_demo(cast=browser_cast, progress=lambda message: None)
+    }
+    sign_in("approver")
+    drugs = appraisals["Drug and alcohol treatment"]
+    page.goto(f"{live_server}/appraisals/{drugs.pk}/")
+    expect(page.get_by_text("Decided at the gate")).to_be_visible()
+    screenshot("plan-demo-in-house-appraisal")
+    page.get_by_role("button", name="See the results").click()
+    expect(page.get_by_text("Preferred by net present social value")).to_contain_text(
+        "Bring the alcohol care team in-house"
+    )
+    screenshot("plan-demo-in-house-results")
+    abuse = appraisals["Domestic abuse support"]
+    page.goto(f"{live_server}/appraisals/{abuse.pk}/results/")
+    expect(page.get_by_text("Preferred by net present social value")).to_contain_text(
+        "Survivor-led community network"
+    )
+    screenshot("plan-demo-co-production-results")
+    page.goto(f"{live_server}/programmes/{drugs.cycle.programme.pk}/outcomes/")
+    page.get_by_role("link", name="Treatment and recovery outcomes").click()
+    expect(page.get_by_text("Baseline 2023/24")).to_be_visible()
+    screenshot("plan-demo-outcomes-framework")
