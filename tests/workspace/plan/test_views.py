@@ -403,3 +403,21 @@ def test_changing_the_criteria_shows_their_columns_before_asking_for_scores(
         "what_users_said": 40.0,
         "deliverability": 20.0,
     }
+
+
+def test_an_appraisal_that_cannot_run_yet_says_why(
+    cast: Cast, world: World, client_for: Callable[[str | None], Client]
+) -> None:
+    services.option_add(
+        actor=cast.users["finance"],
+        appraisal=world.appraisal,
+        name="Grant to the carers' centre",
+        delivery_model="grant",
+    )
+    client = client_for("approver")
+    body = client.get(f"/appraisals/{world.appraisal.pk}/results/").content.decode()
+    assert "The appraisal cannot run yet" in body
+    assert "Grant to the carers" in body  # the option without scores is named
+    response = client.get(f"/appraisals/{world.appraisal.pk}/report/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/appraisals/{world.appraisal.pk}/results/")
