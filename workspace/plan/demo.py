@@ -119,7 +119,7 @@ OUTCOMES: dict[str, tuple[str, str, list[tuple[str, list[tuple[Any, ...]]]]]] = 
                 [
                     (
                         "Admission episodes for alcohol-specific conditions (per 100,000)",
-                        "92906",
+                        "",
                         "per 100,000",
                         "lower",
                         742.0,
@@ -141,7 +141,7 @@ OUTCOMES: dict[str, tuple[str, str, list[tuple[str, list[tuple[Any, ...]]]]]] = 
                 [
                     (
                         "Successful completion of alcohol treatment",
-                        "90245",
+                        "",
                         "%",
                         "higher",
                         31.0,
