@@ -75,6 +75,7 @@ EXPECTED = {
     "appraisals/<int:pk>/",
     "appraisals/<int:pk>/options/new/",
     "appraisals/<int:pk>/upload/",
+    "appraisals/<int:pk>/import/",
     "appraisals/<int:pk>/settings/",
     "appraisals/<int:pk>/uncertain-inputs/",
     "appraisals/<int:pk>/uncertain-inputs/remove/",

@@ -169,6 +169,13 @@ class UploadForm(GovForm):
         return upload
 
 
+class ImportForm(UploadForm):
+    file = forms.FileField(
+        label="Upload an options file",
+        help_text="YAML or JSON, as spiral appraise reads it (see the appraisal documentation).",
+    )
+
+
 PROJECT_TYPES = [("", "None: enter a percentage")] + [
     (b.project_type, f"{b.project_type} ({b.capex_upper:g}% upper bound, {b.applies_to})")
     for b in bounds_table()

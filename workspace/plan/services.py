@@ -13,9 +13,11 @@ its report.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from typing import Any
 
+import yaml
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +25,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from spiral.appraisal.cash_flow_table import CashFlowTableError, read_cash_flows
-from spiral.appraisal.file_format import FIVE_CASES, OptionsFileError, parse_options
+from spiral.appraisal.file_format import FIVE_CASES, OptionsFile, OptionsFileError, parse_options
 from spiral.appraisal.mcda import normalise_weights
 from spiral.appraisal.optimism_bias import bounds, mitigated_bias
 from spiral.appraisal.options import CATEGORIES, COST_CATEGORIES, LAST_YEAR
@@ -456,6 +458,142 @@ def appraisal_cash_flows_upload(
             _audit(actor, "uploaded option cash flows", option, appraisal.cycle.programme, before)
             changed.append(option)
     return changed
+
+
+def _read_document(content: bytes, filename: str) -> Any:
+    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
+    if suffix not in {"yaml", "yml", "json"}:
+        raise ValidationError({"file": f"{filename}: upload a .yaml, .yml or .json options file"})
+    try:
+        return json.loads(content) if suffix == "json" else yaml.safe_load(content)
+    except (json.JSONDecodeError, yaml.YAMLError, UnicodeDecodeError):
+        kind = "JSON" if suffix == "json" else "YAML"
+        raise ValidationError({"file": f"{filename}: not valid {kind}"}) from None
+
+
+def _import_problems(appraisal: Appraisal, file: OptionsFile) -> list[str]:
+    """What an options file holds that this appraisal cannot take."""
+    problems = []
+    settings = file.settings
+    if settings.prices != "real":
+        problems.append(
+            "appraisal, field prices: the workspace holds real prices; convert the figures first"
+        )
+    schedules = {
+        k: v if isinstance(v, str) else v.name for k, v in settings.category_schedules.items()
+    }
+    if schedules and schedules != {"monetised_outcomes": "health"}:
+        problems.append(
+            "appraisal, field discounting.category_schedules: the workspace holds only "
+            "monetised_outcomes on the health schedule"
+        )
+    if file.correlations:
+        problems.append(
+            "correlations: not held in the workspace yet; remove them (the command line takes them)"
+        )
+    names = {o.name for o in appraisal.options.all()}
+    problems += [
+        f"option {o.name!r}, field name: the long list already has an option with this name"
+        for o in file.options
+        if o.name in names
+    ]
+    inputs = {i["name"] for i in appraisal.uncertain_inputs}
+    problems += [
+        f"uncertain input {u.name!r}, field name: the appraisal already has an input with this name"
+        for u in file.inputs
+        if u.name in inputs
+    ]
+    horizon = settings.horizon or max((o.last_year for o in file.options), default=0)
+    latest = max(
+        (int(y) for o in appraisal.options.all() for f in o.cash_flows.values() for y in f),
+        default=0,
+    )
+    if latest > horizon:
+        problems.append(
+            f"appraisal, field horizon: options already here reach year {latest}, after the "
+            f"file's last year {horizon}"
+        )
+    return problems
+
+
+def appraisal_import(
+    *, actor: User, appraisal: Appraisal, content: bytes, filename: str
+) -> list[AppraisalOption]:
+    """Add an options file's options, settings, uncertain inputs, scoring and cases — or nothing.
+
+    The file is the one ``spiral appraise`` reads (YAML or JSON, ``docs/appraisal.md``),
+    validated by :func:`spiral.appraisal.file_format.parse_options`. Its options join the long
+    list (on the short list), with their cash flows (social value already monetised into
+    monetised outcomes), optimism bias as resolved percentages with the reason, and
+    assumptions. Its period, discounting, Monte Carlo settings, criteria and cases replace the
+    appraisal's. Every problem is listed, naming the option or section and the field.
+    """
+    _check_open(actor, appraisal, "file")
+    data = _read_document(content, filename)
+    measures = data.get("social_value_measures") if isinstance(data, Mapping) else None
+    if isinstance(measures, str) and measures != "example":
+        raise ValidationError(
+            {"file": "social_value_measures: list the measures in the file itself"}
+        )
+    try:
+        file = parse_options(data)
+    except OptionsFileError as error:
+        raise ValidationError({"file": error.problems}) from None
+    problems = _import_problems(appraisal, file)
+    if problems:
+        raise ValidationError({"file": problems})
+    settings = file.settings
+    programme = appraisal.cycle.programme
+    made = []
+    with transaction.atomic():
+        before = snapshot(appraisal)
+        appraisal.horizon = settings.horizon or max(o.last_year for o in file.options)
+        appraisal.first_year = settings.first_year
+        appraisal.price_base_year = settings.price_base_year
+        appraisal.schedule = settings.schedule_name()
+        appraisal.convention = settings.convention.value
+        appraisal.health_outcomes = bool(settings.category_schedules)
+        appraisal.simulations = min(file.simulations, MAX_SIMULATIONS)
+        appraisal.seed = file.seed if file.seed is not None else appraisal.seed
+        appraisal.cases = {**appraisal.cases, **file.cases}
+        appraisal.uncertain_inputs = [
+            *appraisal.uncertain_inputs,
+            *(
+                {
+                    "name": u.name,
+                    "category": u.category,
+                    "distribution": u.distribution,
+                    **{k: float(v) for k, v in u.params.items()},
+                    "reason": u.reason,
+                    **({"options": list(u.options)} if u.options else {}),
+                }
+                for u in file.inputs
+            ),
+        ]
+        if file.weights:
+            appraisal.criteria = dict(file.weights)
+        appraisal.save()
+        _audit(actor, f"imported options file {filename}", appraisal, programme, before)
+        last = appraisal.options.aggregate(last=Max("position"))["last"] or 0
+        for number, option in enumerate(file.options, start=1):
+            record = AppraisalOption.objects.create(
+                appraisal=appraisal,
+                name=option.name,
+                delivery_model=option.delivery_model.value,
+                description=option.description,
+                cash_flows=_flows_for_storage(option.cash_flows),
+                optimism_bias={c: float(p) for c, p in option.optimism_bias.items() if p},
+                bias_reason=option.optimism_bias_reason,
+                assumptions=[
+                    {"topic": a.topic, "text": a.text, "reason": a.reason}
+                    for a in option.assumptions
+                ],
+                scores=dict(file.scores.get(option.name, {})),
+                position=last + number,
+            )
+            _audit(actor, "added option", record, programme)
+            made.append(record)
+    return made
 
 
 def option_bias_set(

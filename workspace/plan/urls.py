@@ -24,6 +24,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/", views.appraisal_detail, name="appraisal"),
     path("appraisals/<int:pk>/options/new/", views.option_new, name="option-new"),
     path("appraisals/<int:pk>/upload/", views.appraisal_upload, name="appraisal-upload"),
+    path("appraisals/<int:pk>/import/", views.appraisal_import, name="appraisal-import"),
     path("appraisals/<int:pk>/settings/", views.appraisal_settings, name="appraisal-settings"),
     path("appraisals/<int:pk>/uncertain-inputs/", views.appraisal_inputs, name="appraisal-inputs"),
     path(

@@ -28,6 +28,7 @@ from workspace.plan.forms import (
     CasesForm,
     CashFlowForm,
     DiscardForm,
+    ImportForm,
     IndicatorForm,
     InputForm,
     MCDAForm,
@@ -665,6 +666,39 @@ def appraisal_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         submit="Upload",
         template="upload.html",
         options=list(appraisal.options.all()),
+    )
+
+
+@login_required
+@GET_POST
+def appraisal_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    appraisal = _appraisal(request, pk, edit=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        made: list[AppraisalOption] = []
+        if _save(
+            form,
+            lambda: made.extend(
+                services.appraisal_import(
+                    actor=request.user,
+                    appraisal=appraisal,
+                    content=upload.read(),
+                    filename=upload.name,
+                )
+            ),
+        ):
+            messages.success(request, f"Imported {len(made)} options from {upload.name}")
+            return redirect("plan:appraisal", pk=appraisal.pk)
+    return _appraisal_form(
+        request,
+        appraisal,
+        form,
+        title="Import an options file",
+        submit="Import",
+        template="upload.html",
+        options=list(appraisal.options.all()),
+        importing=True,
     )
 
 

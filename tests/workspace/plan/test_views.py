@@ -70,6 +70,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("get", f"/appraisals/{a}/", readers),
         ("get", f"/appraisals/{a}/options/new/", editors),
         ("get", f"/appraisals/{a}/upload/", editors),
+        ("get", f"/appraisals/{a}/import/", editors),
         ("get", f"/appraisals/{a}/settings/", editors),
         ("get", f"/appraisals/{a}/uncertain-inputs/", editors),
         ("get", f"/appraisals/{a}/scoring/", editors),
@@ -92,6 +93,7 @@ def _pages(w: World) -> list[tuple[str, str, frozenset[str]]]:
         ("post", f"/cycles/{c}/appraisals/new/", editors),
         ("post", f"/appraisals/{a}/options/new/", editors),
         ("post", f"/appraisals/{a}/upload/", editors),
+        ("post", f"/appraisals/{a}/import/", editors),
         ("post", f"/appraisals/{a}/settings/", editors),
         ("post", f"/appraisals/{a}/uncertain-inputs/", editors),
         ("post", f"/appraisals/{a}/uncertain-inputs/remove/", editors),
@@ -421,3 +423,51 @@ def test_an_appraisal_that_cannot_run_yet_says_why(
     response = client.get(f"/appraisals/{world.appraisal.pk}/report/")
     assert response.status_code == 302
     assert response["Location"].endswith(f"/appraisals/{world.appraisal.pk}/results/")
+
+
+def test_an_options_file_is_imported_whole_or_not_at_all(
+    cast: Cast, plan_cycle: object, client_for: Callable[[str | None], Client]
+) -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "options.yaml"
+    made = services.appraisal_create(
+        actor=cast.users["commissioner"], cycle=plan_cycle, title="Older people"
+    )
+    client = client_for("finance")
+    response = client.post(
+        f"/appraisals/{made.pk}/import/",
+        {"file": SimpleUploadedFile("options.yaml", example.read_bytes())},
+    )
+    body = response.content.decode()
+    # The example correlates two inputs, which the workspace does not hold yet.
+    assert "correlations: not held in the workspace yet" in body
+    assert not made.options.exists()
+    text = example.read_text(encoding="utf-8")
+    text = text[: text.index("correlations:")] + text[text.index("mcda:") :]
+    response = client.post(
+        f"/appraisals/{made.pk}/import/",
+        {"file": SimpleUploadedFile("options.yaml", text.encode())},
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.options.count() == 7
+    assert made.simulations == 10000
+    assert made.health_outcomes
+    report = services.appraisal_run(appraisal=made, simulations=0)
+    import yaml
+
+    from spiral.appraisal.file_format import parse_options
+    from spiral.appraisal.report import appraise_options
+
+    data = yaml.safe_load(text)
+    data["appraisal"].pop("recommended")
+    direct = appraise_options(parse_options(data, base=example.parent), simulations=0)
+    assert [r["npsv"] for r in report.result.table()] == pytest.approx(
+        [r["npsv"] for r in direct.result.table()]
+    )
+    again = client.post(
+        f"/appraisals/{made.pk}/import/",
+        {"file": SimpleUploadedFile("options.yaml", text.encode())},
+    ).content.decode()
+    assert "option &#39;Do minimum&#39;, field name: the long list already has" in again
