@@ -17,6 +17,7 @@ from workspace.contracts.api import router as contracts_router
 from workspace.cycles.api import router as cycles_router
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs.api import router as needs_router
+from workspace.plan.api import router as plan_router
 from workspace.reviews.api import router as reviews_router
 from workspace.sourcing.api import router as sourcing_router
 
@@ -47,6 +48,7 @@ api.add_router("/", needs_router)
 api.add_router("/", sourcing_router)
 api.add_router("/", reviews_router)
 api.add_router("/", contracts_router)
+api.add_router("/", plan_router)
 
 
 class MembershipOut(Schema):

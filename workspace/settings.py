@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "workspace.sourcing",
     "workspace.reviews",
     "workspace.contracts",
+    "workspace.plan",
     "workspace.demo",
 ]
 

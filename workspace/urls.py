@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workspace.reviews.urls")),
     path("", include("workspace.contracts.urls")),
     path("", include("workspace.contracts.public_urls")),
+    path("", include("workspace.plan.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

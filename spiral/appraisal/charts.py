@@ -48,6 +48,9 @@ class _Scale:
         return LABEL + (value - self.low) / (self.high - self.low) * span
 
 
+DESCRIPTION = "The figures drawn here are listed in the table that follows the chart."
+
+
 def _frame(title: str, rows: int, body: list[str], scale: _Scale) -> str:
     height = PAD + rows * ROW + PAD
     zero = scale.x(0.0)
@@ -56,6 +59,7 @@ def _frame(title: str, rows: int, body: list[str], scale: _Scale) -> str:
         f'width="{WIDTH}" height="{height}" role="img" font-family="Arial, sans-serif" '
         f'font-size="13">',
         f"<title>{escape(title)}</title>",
+        f"<desc>{DESCRIPTION}</desc>",
         f'<line x1="{zero:.1f}" y1="{PAD - 6}" x2="{zero:.1f}" y2="{height - PAD + 6}" '
         'stroke="#0b0c0c" stroke-width="1"/>',
         f'<text x="{LABEL}" y="{height - 8}" fill="#505a5f">{escape(money(scale.low))}</text>',

@@ -5,7 +5,8 @@ appraisal, switching values, Monte Carlo risk, tornado, multi-criteria scoring a
 neutrality checks — and returns an :class:`AppraisalReport`. The HTML report is one
 self-contained page in the five-case vocabulary of the Green Book business case (strategic,
 economic, commercial, financial, management), lists every assumption, and draws its charts
-as inline SVG, each followed by a table of the same figures. PDF output is not yet offered.
+as inline SVG, each followed by a table of the same figures; ``spiral.pdf.html_to_pdf``
+turns it into PDF.
 """
 
 from __future__ import annotations
@@ -229,7 +230,6 @@ class AppraisalReport:
             },
             "neutrality_warnings": [dataclasses.asdict(w) for w in self.warnings],
             "assumptions": self.assumptions(),
-            "not_yet_offered": ["PDF output"],
         }
 
     @staticmethod

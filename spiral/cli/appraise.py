@@ -2,7 +2,7 @@
 
 Two forms::
 
-    spiral appraise OPTIONS_FILE [--simulations N] [--seed S] [-o report.html|report.json]
+    spiral appraise OPTIONS_FILE [--simulations N] [--seed S] [-o report.html|.pdf|.json]
     spiral appraise discount-factors --schedule standard --years 0 1 30 31
 
 The first is shorthand for ``spiral appraise run OPTIONS_FILE ...``.
@@ -66,7 +66,7 @@ def _format(value: Any) -> str:
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write the full report: .html or .json.",
+    help="Write the full report: .html, .pdf or .json.",
 )
 def run(options_file: Path, simulations: int | None, seed: int | None, output: Path | None) -> None:
     """Appraise the options in OPTIONS_FILE and print the results table (CSV).
@@ -77,8 +77,8 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
     from spiral.appraisal.file_format import OptionsFileError, read_options_file
     from spiral.appraisal.report import appraise_options
 
-    if output is not None and output.suffix.lower() not in (".html", ".json"):
-        raise click.UsageError("the report file must end in .html or .json")
+    if output is not None and output.suffix.lower() not in (".html", ".pdf", ".json"):
+        raise click.UsageError("the report file must end in .html, .pdf or .json")
     try:
         options = read_options_file(options_file)
         with busy("Appraising the options"):
@@ -112,6 +112,14 @@ def run(options_file: Path, simulations: int | None, seed: int | None, output: P
             output.write_bytes(
                 orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
             )
+        elif output.suffix.lower() == ".pdf":
+            from spiral.exceptions import SpiralError
+            from spiral.pdf import html_to_pdf
+
+            try:
+                output.write_bytes(html_to_pdf(report.to_html()))
+            except SpiralError as error:
+                raise click.ClickException(str(error)) from None
         else:
             output.write_text(report.to_html(), encoding="utf-8")
         click.echo(f"report written to {output}", err=True)

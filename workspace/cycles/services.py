@@ -12,7 +12,7 @@ field, ready for a form's error summary.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -50,6 +50,11 @@ from workspace.cycles.models import (
     StageProgress,
     artefact_slots,
 )
+
+#: Called inside :func:`gate_approve`'s transaction as ``hook(actor=, progress=, decision=,
+#: at=)``; an app adds its own in ``AppConfig.ready`` (the Plan stage records its appraisal's
+#: recommendation as a decision).
+GATE_APPROVED_HOOKS: list[Callable[..., object]] = []
 
 
 def _now(at: dt.datetime | None) -> dt.datetime:
@@ -635,6 +640,8 @@ def gate_approve(
             organisation=organisation,
             after=snapshot(decision),
         )
+        for hook in GATE_APPROVED_HOOKS:
+            hook(actor=actor, progress=progress, decision=decision, at=when)
         following = cycle.stages.filter(position__gt=progress.position).order_by("position")
         upcoming = following.first()
         if upcoming is None:

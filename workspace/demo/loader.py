@@ -8,6 +8,7 @@ from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles.demo import load_cycles_demo
 from workspace.demo.personas import create_cast
 from workspace.needs.demo import load_needs_demo
+from workspace.plan.demo import load_plan_demo
 from workspace.reviews.demo import load_reviews_demo
 from workspace.sourcing.demo import load_sourcing_demo
 
@@ -21,3 +22,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     load_sourcing_demo(cast=cast, progress=progress)
     load_reviews_demo(cast=cast, progress=progress)
     load_contracts_demo(cast=cast, progress=progress)
+    load_plan_demo(cast=cast, progress=progress)

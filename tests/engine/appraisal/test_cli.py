@@ -89,10 +89,20 @@ def test_it_writes_json_and_html_reports(tmp_path: Path) -> None:
     assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_it_writes_a_pdf_report_in_the_five_cases(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf_path = tmp_path / "report.pdf"
+    assert _run(str(EXAMPLE), "--simulations", "200", "-o", str(pdf_path)).exit_code == 0
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf_path).pages)
+    for heading in ("Strategic case", "Economic case", "Management case", "Assumptions"):
+        assert heading in text
+
+
 def test_it_refuses_another_report_suffix(tmp_path: Path) -> None:
-    result = _run(str(EXAMPLE), "-o", str(tmp_path / "report.pdf"))
+    result = _run(str(EXAMPLE), "-o", str(tmp_path / "report.txt"))
     assert result.exit_code == 2
-    assert ".html or .json" in result.output
+    assert ".html, .pdf or .json" in result.output
 
 
 def test_a_bad_options_file_gives_every_problem_without_a_traceback(tmp_path: Path) -> None:
