@@ -54,3 +54,13 @@ def test_every_command_line_command_is_documented_and_has_help() -> None:
     for path in paths:
         outcome = CliRunner().invoke(main, [*path.split()[1:], "--help"])
         assert outcome.exit_code == 0, path
+
+
+def test_every_page_of_the_docs_is_linked_from_the_readme_and_every_link_resolves() -> None:
+    readme = (ROOT / "README.md").read_text()
+    links = set(re.findall(r"\]\((docs/[^)#]+)\)", readme))
+    broken = sorted(link for link in links if not (ROOT / link).exists())
+    assert not broken, f"README links to missing pages: {broken}"
+    pages = {f"docs/{path.name}" for path in (ROOT / "docs").glob("*.md")}
+    unlinked = sorted(pages - links)
+    assert not unlinked, f"docs pages the README does not link: {unlinked}"
