@@ -125,3 +125,42 @@ def test_the_trail_page_shows_a_tampered_chain(
     _tamper("UPDATE audit_auditevent SET action = %s WHERE id = %s", ["x", event.pk])
     body = client_for("auditor").post("/audit/verify/").content.decode()
     assert "does not verify" in body
+
+
+def test_the_partner_of_a_joint_programme_audits_its_changes_too(
+    cast: Cast, client_for: Callable[[str | None], Client]
+) -> None:
+    from django.contrib.auth.models import User
+
+    from workspace.accounts.models import Membership
+    from workspace.cycles.services import programme_create
+
+    icb = cast.organisations["icb"]
+    icb_auditor = User.objects.create(username="icb.auditor")
+    Membership.objects.create(user=icb_auditor, organisation=icb, role="auditor")
+    joint = programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        partner_organisation=icb,
+        name="Intermediate care",
+        service_area="Adult social care",
+        description="Short-term care after hospital, commissioned jointly.",
+    )
+    sole = programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        partner_organisation=None,
+        name="Libraries outreach",
+        service_area="Culture",
+        description="Council only.",
+    )
+    client = Client()
+    client.force_login(icb_auditor)
+    body = client.get("/audit/").content.decode()
+    assert "Intermediate care" in body
+    assert "Libraries outreach" not in body
+    joint_event = AuditEvent.objects.get(object_type="cycles.programme", object_id=str(joint.pk))
+    sole_event = AuditEvent.objects.get(object_type="cycles.programme", object_id=str(sole.pk))
+    assert client.get(f"/audit/events/{joint_event.pk}/").status_code == 200
+    assert client.get(f"/audit/events/{sole_event.pk}/").status_code == 404
+    assert audit_verify().ok

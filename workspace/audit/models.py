@@ -12,7 +12,11 @@ from spiral.ledger import StoredEntry
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_organisations(self, organisation_ids: list[int]) -> AuditEventQuerySet:
-        return self.filter(organisation_id__in=organisation_ids)
+        """Events about these organisations' records, joint programmes they partner in included."""
+        return self.filter(
+            models.Q(organisation_id__in=organisation_ids)
+            | models.Q(partner_organisation_id__in=organisation_ids)
+        )
 
 
 class AuditEvent(models.Model):
@@ -42,6 +46,15 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
+    partner_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        help_text="For a jointly commissioned programme, the partner, whose auditors see it too.",
+    )
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64, blank=True)
@@ -61,8 +74,8 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
 
     def payload(self) -> dict[str, Any]:
-        """The content the hash covers."""
-        return {
+        """The content the hash covers (the partner only when there is one)."""
+        payload: dict[str, Any] = {
             "at": self.at.isoformat(),
             "actor_id": self.actor_id,
             "actor_label": self.actor_label,
@@ -74,6 +87,9 @@ class AuditEvent(models.Model):
             "before": self.before,
             "after": self.after,
         }
+        if self.partner_organisation_id is not None:
+            payload["partner_organisation_id"] = self.partner_organisation_id
+        return payload
 
     def stored_entry(self) -> StoredEntry:
         return StoredEntry(self.payload(), self.previous_hash, self.hash)

@@ -56,6 +56,25 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
+def _partner_of(target: models.Model | None) -> int | None:
+    """The partner organisation of the jointly commissioned programme ``target`` belongs to.
+
+    A record belongs to a programme when it is one, or has a ``programme`` or a
+    ``cycle.programme``; anything else has no partner.
+    """
+    programme = None
+    if target is not None:
+        if hasattr(target, "partner_organisation_id") and hasattr(target, "cycles"):
+            programme = target
+        else:
+            programme = getattr(target, "programme", None)
+            if programme is None:
+                cycle = getattr(target, "cycle", None)
+                programme = getattr(cycle, "programme", None)
+    partner = getattr(programme, "partner_organisation_id", None)
+    return partner if isinstance(partner, int) else None
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -88,6 +107,7 @@ def audit_record(
             actor_id=actor_user.pk if actor_user else None,
             actor_label=actor_user.get_username() if actor_user else "system",
             organisation_id=organisation.pk if organisation else None,
+            partner_organisation_id=_partner_of(target),
             action=action,
             object_type=object_type,
             object_id=object_id,
