@@ -111,8 +111,10 @@ def _prevalence_table(prevalence: pd.DataFrame, on: list[str], confidence: float
             f"row {row + 1}: prevalence needs 0 <= lower <= prevalence <= upper <= 1 "
             "(write prevalences as fractions)"
         )
-    if prevalence.duplicated(on).any():
-        row = int(np.flatnonzero(prevalence.duplicated(on).to_numpy())[0])
+    # Without strata there is one prevalence for everybody, so a second row is a repeat.
+    repeated = prevalence.duplicated(on).to_numpy() if on else np.arange(len(prevalence)) > 0
+    if repeated.any():
+        row = int(np.flatnonzero(repeated)[0])
         raise InputError(f"row {row + 1}: the prevalence table repeats a stratum {on}")
     return prevalence[[*on, "prevalence", "lower", "upper"]].reset_index(drop=True)
 

@@ -801,8 +801,10 @@ def appraisal_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             shown = [str(c) for c in json.loads(request.POST.get("shown", ""))] or criteria
         except (ValueError, TypeError):
             shown = criteria
-        if posted and list(posted) == shown:
-            criteria = shown
+        # The same criteria in another order are not new criteria (PostgreSQL's JSON keeps
+        # object keys in its own order, so order alone says nothing).
+        if posted and set(posted) == set(shown):
+            criteria = list(posted)
         elif posted:
             # New criteria: show their columns to score, keeping the scores already typed.
             criteria = list(posted)

@@ -139,3 +139,22 @@ def test_demand_and_its_interval_scale_with_the_population(factor: float, method
     scaled = forecast_demand(scaled_input, _prevalence(), method=method, seed=1, draws=500)  # type: ignore[arg-type]
     for column in ("demand", "lower_ci_95", "upper_ci_95"):
         np.testing.assert_allclose(scaled[column], base[column] * factor, rtol=1e-9)
+
+
+def test_one_prevalence_for_everybody_needs_no_strata() -> None:
+    """With ``on=[]`` one prevalence applies to every projected person: demand is population x
+    prevalence, so 1,000 people at 10% (8% to 12%) give 100 (80 to 120) by the delta method."""
+    projections = pd.DataFrame(
+        {
+            "area_code": ["E06000001", "E06000001"],
+            "period": [2030, 2031],
+            "population": [1000.0, 1200.0],
+        }
+    )
+    prevalence = pd.DataFrame({"prevalence": [0.1], "lower": [0.08], "upper": [0.12]})
+    result = forecast_demand(projections, prevalence, on=[])
+    assert result["demand"].tolist() == pytest.approx([100.0, 120.0])
+    assert result["lower_ci_95"].tolist() == pytest.approx([80.0, 96.0])
+    assert result["upper_ci_95"].tolist() == pytest.approx([120.0, 144.0])
+    with pytest.raises(InputError, match="repeats a stratum"):
+        forecast_demand(projections, pd.concat([prevalence, prevalence]), on=[])
