@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from spiral.appraisal.report import AppraisalReport
 from spiral.pdf import html_to_pdf
 from workspace.cycles.models import Cycle, Programme
 from workspace.http import AuthenticatedHttpRequest
@@ -143,7 +144,58 @@ def _save(form: Any, call: Any) -> bool:
     return True
 
 
+def _posted(request: HttpRequest, form: Any, call: Any) -> bool:
+    """True when a POSTed form is valid and the service call behind it succeeded."""
+    return request.method == "POST" and form.is_valid() and _save(form, call)
+
+
+def _act(request: HttpRequest, call: Any, success: str) -> None:
+    """Run a service call from a one-button form; say what happened either way."""
+    try:
+        call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+
+
 # --- outcomes frameworks ------------------------------------------------------------------
+
+
+def _outcome(request: HttpRequest, pk: int) -> Outcome:
+    outcome = get_object_or_404(Outcome.objects.select_related("framework__programme"), pk=pk)
+    _check(request, outcome.framework.programme, True)
+    return outcome
+
+
+def _indicator(request: HttpRequest, pk: int) -> OutcomeIndicator:
+    indicator = get_object_or_404(
+        OutcomeIndicator.objects.select_related("outcome__framework__programme"), pk=pk
+    )
+    _check(request, indicator.outcome.framework.programme, True)
+    return indicator
+
+
+def _framework_form(
+    request: AuthenticatedHttpRequest,
+    framework: OutcomesFramework,
+    form: Any,
+    *,
+    title: str,
+    caption: str,
+    submit: str,
+    intro: str = "",
+) -> HttpResponse:
+    return _form_page(
+        request,
+        title,
+        form,
+        caption=caption,
+        submit=submit,
+        back=f"/outcomes-frameworks/{framework.pk}/",
+        intro=intro,
+        programme=framework.programme,
+    )
 
 
 @login_required
@@ -165,18 +217,18 @@ def outcomes_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def outcomes_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk, edit=True)
     form = OutcomesFrameworkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made: list[OutcomesFramework] = []
-        if _save(
-            form,
-            lambda: made.append(
-                services.outcomes_framework_create(
-                    actor=request.user, programme=programme, **form.cleaned_data
-                )
-            ),
-        ):
-            messages.success(request, "Outcomes framework created")
-            return redirect("plan:outcomes-framework", pk=made[0].pk)
+    made: list[OutcomesFramework] = []
+    if _posted(
+        request,
+        form,
+        lambda: made.append(
+            services.outcomes_framework_create(
+                actor=request.user, programme=programme, **form.cleaned_data
+            )
+        ),
+    ):
+        messages.success(request, "Outcomes framework created")
+        return redirect("plan:outcomes-framework", pk=made[0].pk)
     return _form_page(
         request,
         "New outcomes framework",
@@ -211,26 +263,22 @@ def outcomes_framework_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     form = OutcomesFrameworkForm(
         request.POST or None, initial={"title": framework.title, "purpose": framework.purpose}
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.outcomes_framework_update(
-                actor=request.user, framework=framework, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.outcomes_framework_update(
+            actor=request.user, framework=framework, **form.cleaned_data
+        ),
     ):
         messages.success(request, "Outcomes framework saved")
         return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+    return _framework_form(
         request,
-        "Change the outcomes framework",
+        framework,
         form,
+        title="Change the outcomes framework",
         caption=framework.programme.name,
         submit="Save",
-        back=f"/outcomes-frameworks/{framework.pk}/",
-        programme=framework.programme,
     )
 
 
@@ -239,100 +287,74 @@ def outcomes_framework_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 def outcome_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk, edit=True)
     form = OutcomeForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.outcome_add(
-                actor=request.user, framework=framework, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.outcome_add(actor=request.user, framework=framework, **form.cleaned_data),
     ):
         messages.success(request, "Outcome added")
         return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+    return _framework_form(
         request,
-        "Add an outcome",
+        framework,
         form,
+        title="Add an outcome",
         caption=framework.title,
         submit="Add outcome",
-        back=f"/outcomes-frameworks/{framework.pk}/",
-        programme=framework.programme,
     )
 
 
 @login_required
 @GET_POST
 def indicator_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    outcome = get_object_or_404(Outcome.objects.select_related("framework__programme"), pk=pk)
-    framework = outcome.framework
-    _check(request, framework.programme, True)
+    outcome = _outcome(request, pk)
     form = IndicatorForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.indicator_add(
-                actor=request.user, outcome=outcome, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.indicator_add(actor=request.user, outcome=outcome, **form.cleaned_data),
     ):
         messages.success(request, "Indicator added")
-        return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+        return redirect("plan:outcomes-framework", pk=outcome.framework.pk)
+    return _framework_form(
         request,
-        "Add an indicator",
+        outcome.framework,
         form,
+        title="Add an indicator",
         caption=outcome.statement,
         submit="Add indicator",
-        back=f"/outcomes-frameworks/{framework.pk}/",
-        programme=framework.programme,
     )
 
 
 @login_required
 @GET_POST
 def outcome_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    outcome = get_object_or_404(Outcome.objects.select_related("framework__programme"), pk=pk)
-    framework = outcome.framework
-    _check(request, framework.programme, True)
+    outcome = _outcome(request, pk)
     form = OutcomeForm(
         request.POST or None,
         initial={"statement": outcome.statement, "description": outcome.description},
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.outcome_update(
-                actor=request.user, outcome=outcome, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.outcome_update(actor=request.user, outcome=outcome, **form.cleaned_data),
     ):
         messages.success(request, "Outcome saved")
-        return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+        return redirect("plan:outcomes-framework", pk=outcome.framework.pk)
+    return _framework_form(
         request,
-        "Change an outcome",
+        outcome.framework,
         form,
-        caption=framework.title,
+        title="Change an outcome",
+        caption=outcome.framework.title,
         submit="Save",
-        back=f"/outcomes-frameworks/{framework.pk}/",
-        programme=framework.programme,
     )
 
 
 @login_required
 @GET_POST
 def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        OutcomeIndicator.objects.select_related("outcome__framework__programme"), pk=pk
-    )
-    framework = indicator.outcome.framework
-    _check(request, framework.programme, True)
+    indicator = _indicator(request, pk)
     fields = (
         "name",
         "code",
@@ -343,61 +365,47 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "baseline_source",
     )
     form = IndicatorForm(request.POST or None, initial={f: getattr(indicator, f) for f in fields})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.indicator_update(
-                actor=request.user, indicator=indicator, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.indicator_update(
+            actor=request.user, indicator=indicator, **form.cleaned_data
+        ),
     ):
         messages.success(request, "Indicator saved")
-        return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+        return redirect("plan:outcomes-framework", pk=indicator.outcome.framework.pk)
+    return _framework_form(
         request,
-        "Change an indicator",
+        indicator.outcome.framework,
         form,
+        title="Change an indicator",
         caption=indicator.outcome.statement,
         submit="Save",
-        back=f"/outcomes-frameworks/{framework.pk}/",
         intro="Corrections to the baseline are kept in the audit trail.",
-        programme=framework.programme,
     )
 
 
 @login_required
 @GET_POST
 def target_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    indicator = get_object_or_404(
-        OutcomeIndicator.objects.select_related("outcome__framework__programme"), pk=pk
-    )
-    framework = indicator.outcome.framework
-    _check(request, framework.programme, True)
+    indicator = _indicator(request, pk)
     form = TargetForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.target_set(
-                actor=request.user, indicator=indicator, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.target_set(actor=request.user, indicator=indicator, **form.cleaned_data),
     ):
         messages.success(request, "Target set")
-        return redirect("plan:outcomes-framework", pk=framework.pk)
-    return _form_page(
+        return redirect("plan:outcomes-framework", pk=indicator.outcome.framework.pk)
+    return _framework_form(
         request,
-        "Set a target",
+        indicator.outcome.framework,
         form,
+        title="Set a target",
         caption=indicator.name,
         submit="Set target",
-        back=f"/outcomes-frameworks/{framework.pk}/",
         intro="Setting a target for a period that already has one replaces it; the audit "
         "trail keeps the earlier figure.",
-        programme=framework.programme,
     )
 
 
@@ -425,16 +433,16 @@ def appraisal_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def appraisal_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, edit=True)
     form = AppraisalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made: list[Appraisal] = []
-        if _save(
-            form,
-            lambda: made.append(
-                services.appraisal_create(actor=request.user, cycle=cycle, **form.cleaned_data)
-            ),
-        ):
-            messages.success(request, "Appraisal started: add the long list of options")
-            return redirect("plan:appraisal", pk=made[0].pk)
+    made: list[Appraisal] = []
+    if _posted(
+        request,
+        form,
+        lambda: made.append(
+            services.appraisal_create(actor=request.user, cycle=cycle, **form.cleaned_data)
+        ),
+    ):
+        messages.success(request, "Appraisal started: add the long list of options")
+        return redirect("plan:appraisal", pk=made[0].pk)
     return _form_page(
         request,
         "Start an options appraisal",
@@ -492,15 +500,10 @@ def _appraisal_form(
 def option_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk, edit=True)
     form = OptionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.option_add(
-                actor=request.user, appraisal=appraisal, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.option_add(actor=request.user, appraisal=appraisal, **form.cleaned_data),
     ):
         messages.success(request, f"Option added: {form.cleaned_data['name']}")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -522,15 +525,12 @@ def option_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     option = _option(request, pk)
     appraisal = option.appraisal
     form = DiscardForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.option_discard(
-                actor=request.user, option=option, reason=form.cleaned_data["reason"]
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.option_discard(
+            actor=request.user, option=option, reason=form.cleaned_data["reason"]
+        ),
     ):
         messages.success(request, f"{option.name} dropped from the short list")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -543,12 +543,11 @@ def option_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def option_shortlist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     option = _option(request, pk)
-    try:
-        services.option_shortlist(actor=request.user, option=option)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{option.name} is back on the short list")
+    _act(
+        request,
+        lambda: services.option_shortlist(actor=request.user, option=option),
+        f"{option.name} is back on the short list",
+    )
     return redirect("plan:appraisal", pk=option.appraisal.pk)
 
 
@@ -558,15 +557,12 @@ def option_cash_flows(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     option = _option(request, pk)
     appraisal = option.appraisal
     form = CashFlowForm(request.POST or None, option=option)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.option_cash_flows_set(
-                actor=request.user, option=option, cash_flows=form.cash_flows()
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.option_cash_flows_set(
+            actor=request.user, option=option, cash_flows=form.cash_flows()
+        ),
     ):
         messages.success(request, f"Cash flows saved for {option.name}")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -587,18 +583,15 @@ def option_bias(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     option = _option(request, pk)
     appraisal = option.appraisal
     form = BiasForm(request.POST or None, option=option)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.option_bias_set(
-                actor=request.user,
-                option=option,
-                bias=form.bias(),
-                reason=form.cleaned_data["reason"],
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.option_bias_set(
+            actor=request.user,
+            option=option,
+            bias=form.bias(),
+            reason=form.cleaned_data["reason"],
+        ),
     ):
         messages.success(request, f"Optimism bias saved for {option.name}")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -619,15 +612,12 @@ def option_assumption_new(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     option = _option(request, pk)
     appraisal = option.appraisal
     form = AssumptionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.option_assumption_add(
-                actor=request.user, option=option, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.option_assumption_add(
+            actor=request.user, option=option, **form.cleaned_data
+        ),
     ):
         messages.success(request, f"Assumption recorded for {option.name}")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -721,15 +711,12 @@ def appraisal_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         )
     }
     form = SettingsForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.appraisal_settings_update(
-                actor=request.user, appraisal=appraisal, **form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.appraisal_settings_update(
+            actor=request.user, appraisal=appraisal, **form.cleaned_data
+        ),
     ):
         messages.success(request, "Settings saved")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -775,14 +762,13 @@ def appraisal_inputs(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_POST
 def appraisal_input_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk, edit=True)
-    try:
-        services.appraisal_input_remove(
+    _act(
+        request,
+        lambda: services.appraisal_input_remove(
             actor=request.user, appraisal=appraisal, name=request.POST.get("name", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Uncertain input removed")
+        ),
+        "Uncertain input removed",
+    )
     return redirect("plan:appraisal-inputs", pk=appraisal.pk)
 
 
@@ -828,18 +814,15 @@ def appraisal_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 criteria=criteria,
             )
     form = MCDAForm(request.POST or None, appraisal=appraisal, criteria=criteria, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.appraisal_mcda_set(
-                actor=request.user,
-                appraisal=appraisal,
-                criteria=form.cleaned_data["criteria"],
-                scores=form.scores(),
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.appraisal_mcda_set(
+            actor=request.user,
+            appraisal=appraisal,
+            criteria=form.cleaned_data["criteria"],
+            scores=form.scores(),
+        ),
     ):
         messages.success(request, "Criteria, weights and scores saved")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -859,15 +842,12 @@ def appraisal_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def appraisal_cases(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk, edit=True)
     form = CasesForm(request.POST or None, initial=appraisal.cases)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.appraisal_cases_update(
-                actor=request.user, appraisal=appraisal, cases=form.cleaned_data
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.appraisal_cases_update(
+            actor=request.user, appraisal=appraisal, cases=form.cleaned_data
+        ),
     ):
         messages.success(request, "Five-case narrative saved")
         return redirect("plan:appraisal", pk=appraisal.pk)
@@ -890,15 +870,14 @@ def appraisal_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     try:
         report = services.appraisal_run(appraisal=appraisal)
     except ValidationError as error:
-        return _page(
-            request,
-            "results.html",
-            f"Results: {appraisal.title}",
-            appraisal=appraisal,
-            cycle=appraisal.cycle,
-            programme=appraisal.cycle.programme,
-            problems=error.messages,
-        )
+        context: dict[str, Any] = {"problems": error.messages}
+    else:
+        context = {
+            "problems": [],
+            "may_recommend": services.may_edit(request.user, appraisal.cycle.programme)
+            and services.is_open(appraisal),
+            **results_context(report),
+        }
     return _page(
         request,
         "results.html",
@@ -906,10 +885,7 @@ def appraisal_results(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         appraisal=appraisal,
         cycle=appraisal.cycle,
         programme=appraisal.cycle.programme,
-        problems=[],
-        may_recommend=services.may_edit(request.user, appraisal.cycle.programme)
-        and services.is_open(appraisal),
-        **results_context(report),
+        **context,
     )
 
 
@@ -925,18 +901,15 @@ def appraisal_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "rationale": appraisal.recommendation_rationale,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.appraisal_recommend(
-                actor=request.user,
-                appraisal=appraisal,
-                option=form.cleaned_data["option"],
-                rationale=form.cleaned_data["rationale"],
-            ),
-        )
+    if _posted(
+        request,
+        form,
+        lambda: services.appraisal_recommend(
+            actor=request.user,
+            appraisal=appraisal,
+            option=form.cleaned_data["option"],
+            rationale=form.cleaned_data["rationale"],
+        ),
     ):
         messages.success(
             request,
@@ -949,14 +922,21 @@ def appraisal_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
+def _report(request: HttpRequest, appraisal: Appraisal) -> AppraisalReport | None:
+    """The appraisal's report, or None (with a message saying why) when it cannot run yet."""
+    try:
+        return services.appraisal_run(appraisal=appraisal)
+    except ValidationError as error:
+        messages.error(request, "The appraisal cannot run yet: " + " ".join(error.messages))
+        return None
+
+
 @login_required
 @require_GET
 def appraisal_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk)
-    try:
-        report = services.appraisal_run(appraisal=appraisal)
-    except ValidationError as error:
-        messages.error(request, "The appraisal cannot run yet: " + " ".join(error.messages))
+    report = _report(request, appraisal)
+    if report is None:
         return redirect("plan:appraisal-results", pk=appraisal.pk)
     return HttpResponse(report.to_html(), content_type="text/html; charset=utf-8")
 
@@ -965,10 +945,8 @@ def appraisal_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @require_GET
 def appraisal_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appraisal = _appraisal(request, pk)
-    try:
-        report = services.appraisal_run(appraisal=appraisal)
-    except ValidationError as error:
-        messages.error(request, "The appraisal cannot run yet: " + " ".join(error.messages))
+    report = _report(request, appraisal)
+    if report is None:
         return redirect("plan:appraisal-results", pk=appraisal.pk)
     response = HttpResponse(html_to_pdf(report.to_html()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="appraisal-{appraisal.pk}.pdf"'
