@@ -27,6 +27,7 @@ from workspace.plan.services.common import (
     ASSUMPTION_TOPICS,
     MAX_SIMULATIONS,
     _audit,
+    _change,
     _check_open,
     _required,
 )
@@ -217,12 +218,14 @@ def option_bias_set(
         errors["reason"] = "Enter the reason for the optimism bias"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        before = snapshot(option)
-        option.optimism_bias = cleaned
-        option.bias_reason = reason.strip()
-        option.save()
-        _audit(actor, "set optimism bias", option, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "set optimism bias",
+        option,
+        appraisal.cycle.programme,
+        optimism_bias=cleaned,
+        bias_reason=reason.strip(),
+    )
     return option
 
 
@@ -283,19 +286,21 @@ def appraisal_settings_update(
         errors["horizon"] = f"Some cash flows reach year {latest}: enter {latest} or later"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        before = snapshot(appraisal)
-        appraisal.title = title.strip()
-        appraisal.first_year = first_year
-        appraisal.horizon = horizon
-        appraisal.price_base_year = price_base_year
-        appraisal.schedule = schedule
-        appraisal.convention = convention
-        appraisal.health_outcomes = health_outcomes
-        appraisal.simulations = simulations
-        appraisal.seed = seed
-        appraisal.save()
-        _audit(actor, "changed appraisal settings", appraisal, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "changed appraisal settings",
+        appraisal,
+        appraisal.cycle.programme,
+        title=title.strip(),
+        first_year=first_year,
+        horizon=horizon,
+        price_base_year=price_base_year,
+        schedule=schedule,
+        convention=convention,
+        health_outcomes=health_outcomes,
+        simulations=simulations,
+        seed=seed,
+    )
     return appraisal
 
 
@@ -304,11 +309,13 @@ def appraisal_cases_update(
 ) -> Appraisal:
     """Write the five-case narrative (strategic, economic, commercial, financial, management)."""
     _check_open(actor, appraisal)
-    with transaction.atomic():
-        before = snapshot(appraisal)
-        appraisal.cases = {c: cases.get(c, "").strip() for c in FIVE_CASES}
-        appraisal.save()
-        _audit(actor, "wrote appraisal cases", appraisal, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "wrote appraisal cases",
+        appraisal,
+        appraisal.cycle.programme,
+        cases={c: cases.get(c, "").strip() for c in FIVE_CASES},
+    )
     return appraisal
 
 
@@ -369,11 +376,13 @@ def appraisal_input_add(
 def appraisal_input_remove(*, actor: User, appraisal: Appraisal, name: str) -> Appraisal:
     """Remove an uncertain input by its name."""
     _check_open(actor, appraisal)
-    with transaction.atomic():
-        before = snapshot(appraisal)
-        appraisal.uncertain_inputs = [i for i in appraisal.uncertain_inputs if i["name"] != name]
-        appraisal.save()
-        _audit(actor, "removed uncertain input", appraisal, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "removed uncertain input",
+        appraisal,
+        appraisal.cycle.programme,
+        uncertain_inputs=[i for i in appraisal.uncertain_inputs if i["name"] != name],
+    )
     return appraisal
 
 

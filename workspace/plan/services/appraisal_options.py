@@ -21,6 +21,7 @@ from workspace.plan.models import (
 )
 from workspace.plan.services.common import (
     _audit,
+    _change,
     _check_editor,
     _check_open,
     _now,
@@ -86,12 +87,14 @@ def option_discard(*, actor: User, option: AppraisalOption, reason: str) -> Appr
     _required({"reason": reason}, {"reason": "Enter why the option is dropped"})
     if appraisal.recommended_id == option.pk:
         raise ValidationError({"reason": "This option is recommended: recommend another first"})
-    with transaction.atomic():
-        before = snapshot(option)
-        option.shortlisted = False
-        option.discard_reason = reason.strip()
-        option.save()
-        _audit(actor, "discarded option", option, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "discarded option",
+        option,
+        appraisal.cycle.programme,
+        shortlisted=False,
+        discard_reason=reason.strip(),
+    )
     return option
 
 
@@ -99,12 +102,14 @@ def option_shortlist(*, actor: User, option: AppraisalOption) -> AppraisalOption
     """Put a discarded option back on the short list."""
     appraisal = option.appraisal
     _check_open(actor, appraisal)
-    with transaction.atomic():
-        before = snapshot(option)
-        option.shortlisted = True
-        option.discard_reason = ""
-        option.save()
-        _audit(actor, "short-listed option", option, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "short-listed option",
+        option,
+        appraisal.cycle.programme,
+        shortlisted=True,
+        discard_reason="",
+    )
     return option
 
 
@@ -139,11 +144,13 @@ def option_cash_flows_set(
                 )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        before = snapshot(option)
-        option.cash_flows = _flows_for_storage(cash_flows)
-        option.save()
-        _audit(actor, "set option cash flows", option, appraisal.cycle.programme, before)
+    _change(
+        actor,
+        "set option cash flows",
+        option,
+        appraisal.cycle.programme,
+        cash_flows=_flows_for_storage(cash_flows),
+    )
     return option
 
 

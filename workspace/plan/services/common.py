@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -60,6 +61,16 @@ def _audit(
         before=before,
         after=snapshot(target),
     )
+
+
+def _change(actor: User, action: str, target: Model, programme: Programme, **fields: Any) -> None:
+    """Set ``fields`` on ``target``, save it and audit the change, in one transaction."""
+    with transaction.atomic():
+        before = snapshot(target)
+        for name, value in fields.items():
+            setattr(target, name, value)
+        target.save()
+        _audit(actor, action, target, programme, before)
 
 
 def appraisal_stage(cycle: Cycle) -> str | None:

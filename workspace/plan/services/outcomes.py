@@ -19,6 +19,7 @@ from workspace.plan.models import (
 )
 from workspace.plan.services.common import (
     _audit,
+    _change,
     _check_editor,
     _now,
     _required,
@@ -55,12 +56,14 @@ def outcomes_framework_update(
     programme = framework.programme
     _check_editor(actor, programme)
     _required({"title": title}, {"title": "Enter a title for the outcomes framework"})
-    with transaction.atomic():
-        before = snapshot(framework)
-        framework.title = title.strip()
-        framework.purpose = purpose.strip()
-        framework.save()
-        _audit(actor, "updated outcomes framework", framework, programme, before)
+    _change(
+        actor,
+        "updated outcomes framework",
+        framework,
+        programme,
+        title=title.strip(),
+        purpose=purpose.strip(),
+    )
     return framework
 
 
@@ -83,6 +86,16 @@ def outcome_add(
     return outcome
 
 
+def _check_indicator(
+    name: str, direction: str, baseline_value: float | None, baseline_period: str
+) -> None:
+    _required({"name": name}, {"name": "Enter the indicator's name"})
+    if direction not in OutcomeIndicator.Direction.values:
+        raise ValidationError({"direction": "Choose whether higher or lower is better"})
+    if baseline_value is not None and not baseline_period.strip():
+        raise ValidationError({"baseline_period": "Enter the period the baseline is for"})
+
+
 def indicator_add(
     *,
     actor: User,
@@ -98,11 +111,7 @@ def indicator_add(
     """Add an indicator, with its baseline, to an outcome."""
     programme = outcome.framework.programme
     _check_editor(actor, programme)
-    _required({"name": name}, {"name": "Enter the indicator's name"})
-    if direction not in OutcomeIndicator.Direction.values:
-        raise ValidationError({"direction": "Choose whether higher or lower is better"})
-    if baseline_value is not None and not baseline_period.strip():
-        raise ValidationError({"baseline_period": "Enter the period the baseline is for"})
+    _check_indicator(name, direction, baseline_value, baseline_period)
     with transaction.atomic():
         indicator = OutcomeIndicator.objects.create(
             outcome=outcome,
@@ -125,12 +134,14 @@ def outcome_update(
     programme = outcome.framework.programme
     _check_editor(actor, programme)
     _required({"statement": statement}, {"statement": "Enter the outcome"})
-    with transaction.atomic():
-        before = snapshot(outcome)
-        outcome.statement = statement.strip()
-        outcome.description = description.strip()
-        outcome.save()
-        _audit(actor, "changed outcome", outcome, programme, before)
+    _change(
+        actor,
+        "changed outcome",
+        outcome,
+        programme,
+        statement=statement.strip(),
+        description=description.strip(),
+    )
     return outcome
 
 
@@ -149,22 +160,20 @@ def indicator_update(
     """Change an indicator or correct its baseline; the audit trail keeps the old figures."""
     programme = indicator.outcome.framework.programme
     _check_editor(actor, programme)
-    _required({"name": name}, {"name": "Enter the indicator's name"})
-    if direction not in OutcomeIndicator.Direction.values:
-        raise ValidationError({"direction": "Choose whether higher or lower is better"})
-    if baseline_value is not None and not baseline_period.strip():
-        raise ValidationError({"baseline_period": "Enter the period the baseline is for"})
-    with transaction.atomic():
-        before = snapshot(indicator)
-        indicator.name = name.strip()
-        indicator.code = code.strip()
-        indicator.unit = unit.strip()
-        indicator.direction = direction
-        indicator.baseline_value = baseline_value
-        indicator.baseline_period = baseline_period.strip()
-        indicator.baseline_source = baseline_source.strip()
-        indicator.save()
-        _audit(actor, "changed outcome indicator", indicator, programme, before)
+    _check_indicator(name, direction, baseline_value, baseline_period)
+    _change(
+        actor,
+        "changed outcome indicator",
+        indicator,
+        programme,
+        name=name.strip(),
+        code=code.strip(),
+        unit=unit.strip(),
+        direction=direction,
+        baseline_value=baseline_value,
+        baseline_period=baseline_period.strip(),
+        baseline_source=baseline_source.strip(),
+    )
     return indicator
 
 
