@@ -99,22 +99,31 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 class LinearScale:
     """Map a data range onto a pixel range.
 
+    Positions are rounded to ``digits`` decimals (two by default); ``digits=None`` leaves
+    them unrounded, for charts that format positions themselves.
+
     Examples
     --------
     >>> scale = LinearScale((0, 10), (100, 200))
     >>> scale(5)
     150.0
+    >>> LinearScale((0, 3), (0, 1))(1), LinearScale((0, 3), (0, 1), digits=None)(1)
+    (0.33, 0.3333333333333333)
     """
 
-    def __init__(self, domain: Sequence[float], pixels: Sequence[float]) -> None:
+    def __init__(
+        self, domain: Sequence[float], pixels: Sequence[float], digits: int | None = 2
+    ) -> None:
         self.low, self.high = float(domain[0]), float(domain[1])
         if self.high == self.low:
             self.high = self.low + 1.0
         self.start, self.stop = float(pixels[0]), float(pixels[1])
+        self.digits = digits
 
     def __call__(self, value: float) -> float:
         share = (float(value) - self.low) / (self.high - self.low)
-        return round(self.start + share * (self.stop - self.start), 2)
+        position = self.start + share * (self.stop - self.start)
+        return position if self.digits is None else round(position, self.digits)
 
 
 def chart_id(*parts: object) -> str:
