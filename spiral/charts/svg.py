@@ -75,14 +75,21 @@ def number(value: float, digits: int | None = 1) -> str:
     return f"{value:.3g}"
 
 
-def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+def nice_ticks(low: float, high: float, count: int = 5, *, nice: bool = True) -> list[float]:
     """Round tick values covering ``low`` to ``high`` (steps of 1, 2 or 5 times a power of 10).
+
+    With ``nice=False`` the ticks are instead ``count + 1`` evenly spaced values from exactly
+    ``low`` to exactly ``high`` (the period charts, whose frame has a padded range).
 
     Examples
     --------
     >>> nice_ticks(0, 9.3)
     [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    >>> nice_ticks(-0.5, 10.5, 2, nice=False)
+    [-0.5, 5.0, 10.5]
     """
+    if not nice:
+        return [low + (high - low) * k / count for k in range(count + 1)]
     if not math.isfinite(low) or not math.isfinite(high):
         return [0.0, 1.0]
     if high <= low:
@@ -229,8 +236,7 @@ def axes(frame: Frame, labels: Sequence[str], ticks: int = 5) -> str:
     (6, True)
     """
     out: list[str] = []
-    for k in range(ticks + 1):
-        value = frame.low + (frame.high - frame.low) * k / ticks
+    for value in nice_ticks(frame.low, frame.high, ticks, nice=False):
         y = frame.y(value)
         shown = escape(number(value, None))
         out.append(
