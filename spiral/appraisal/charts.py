@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from spiral.charts.svg import LinearScale
+from spiral.charts.svg import LinearScale, number
 
 WIDTH = 720
 LABEL = 270
@@ -26,7 +26,7 @@ def money(value: float) -> str:
     >>> money(1234567.8), money(-12.345)
     ('1,234,568', '-12.35')
     """
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+    return number(value, 0 if abs(value) >= 1000 else 2)
 
 
 def _label(x: float, y: float, text: str) -> str:
