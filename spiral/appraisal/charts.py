@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from spiral.charts.svg import LinearScale, number
+
 WIDTH = 720
 LABEL = 270
 LONGEST = 38
@@ -24,7 +26,7 @@ def money(value: float) -> str:
     >>> money(1234567.8), money(-12.345)
     ('1,234,568', '-12.35')
     """
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+    return number(value, 0 if abs(value) >= 1000 else 2)
 
 
 def _label(x: float, y: float, text: str) -> str:
@@ -36,24 +38,17 @@ def _label(x: float, y: float, text: str) -> str:
     )
 
 
-class _Scale:
-    def __init__(self, low: float, high: float) -> None:
-        low, high = min(low, 0.0), max(high, 0.0)
-        if high == low:
-            high = low + 1.0
-        self.low, self.high = low, high
-
-    def x(self, value: float) -> float:
-        span = WIDTH - LABEL - PAD
-        return LABEL + (value - self.low) / (self.high - self.low) * span
+def _scale(low: float, high: float) -> LinearScale:
+    """The horizontal scale from the row labels to the right edge, always including zero."""
+    return LinearScale((min(low, 0.0), max(high, 0.0)), (LABEL, WIDTH - PAD), digits=None)
 
 
 DESCRIPTION = "The figures drawn here are listed in the table that follows the chart."
 
 
-def _frame(title: str, rows: int, body: list[str], scale: _Scale) -> str:
+def _frame(title: str, rows: int, body: list[str], scale: LinearScale) -> str:
     height = PAD + rows * ROW + PAD
-    zero = scale.x(0.0)
+    zero = scale(0.0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" font-family="Arial, sans-serif" '
@@ -80,11 +75,11 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> str
     >>> svg.startswith("<svg") and "<title>NPSV</title>" in svg
     True
     """
-    scale = _Scale(min(values, default=0.0), max(values, default=0.0))
+    scale = _scale(min(values, default=0.0), max(values, default=0.0))
     body = []
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = PAD + i * ROW
-        left, right = sorted((scale.x(0.0), scale.x(value)))
+        left, right = sorted((scale(0.0), scale(value)))
         colour = "#1d70b8" if value >= 0 else "#d4351c"
         body += [
             _label(LABEL - 8, y + 16, label),
@@ -104,18 +99,18 @@ def tornado_chart(
     >>> "stroke-dasharray" in tornado_chart("T", 5.0, ["cost"], [2.0], [8.0])
     True
     """
-    scale = _Scale(min([*lows, *highs, base]), max([*lows, *highs, base]))
+    scale = _scale(min([*lows, *highs, base]), max([*lows, *highs, base]))
     body = []
     for i, label in enumerate(labels):
         y = PAD + i * ROW
-        left, right = sorted((scale.x(lows[i]), scale.x(highs[i])))
+        left, right = sorted((scale(lows[i]), scale(highs[i])))
         body += [
             _label(LABEL - 8, y + 16, label),
             f'<rect x="{left:.1f}" y="{y + 4}" width="{max(right - left, 1):.1f}" height="16" '
             f'fill="#1d70b8"><title>{escape(label)}: {escape(money(lows[i]))} to '
             f"{escape(money(highs[i]))}</title></rect>",
         ]
-    x = scale.x(base)
+    x = scale(base)
     body.append(
         f'<line x1="{x:.1f}" y1="{PAD - 6}" x2="{x:.1f}" y2="{PAD + len(labels) * ROW}" '
         'stroke="#f47738" stroke-width="2" stroke-dasharray="4 3"/>'
@@ -138,15 +133,15 @@ def range_chart(
     >>> svg.count("<circle")
     1
     """
-    scale = _Scale(min(lows, default=0.0), max(highs, default=0.0))
+    scale = _scale(min(lows, default=0.0), max(highs, default=0.0))
     body = []
     for i, label in enumerate(labels):
         y = PAD + i * ROW + 12
         body += [
             _label(LABEL - 8, y + 4, label),
-            f'<line x1="{scale.x(lows[i]):.1f}" y1="{y}" x2="{scale.x(highs[i]):.1f}" y2="{y}" '
+            f'<line x1="{scale(lows[i]):.1f}" y1="{y}" x2="{scale(highs[i]):.1f}" y2="{y}" '
             'stroke="#1d70b8" stroke-width="6"/>',
-            f'<circle cx="{scale.x(middles[i]):.1f}" cy="{y}" r="6" fill="#0b0c0c">'
+            f'<circle cx="{scale(middles[i]):.1f}" cy="{y}" r="6" fill="#0b0c0c">'
             f"<title>{escape(label)}: median {escape(money(middles[i]))}</title></circle>",
         ]
     return _frame(title, len(labels), body, scale)
@@ -165,7 +160,7 @@ def histogram_chart(
     >>> svg.count("<rect")
     2
     """
-    scale = _Scale(float(edges[0]), float(edges[-1]))
+    scale = _scale(float(edges[0]), float(edges[-1]))
     tall = 2 * ROW
     body = []
     for i, label in enumerate(labels):
@@ -173,7 +168,7 @@ def histogram_chart(
         peak = max([*counts[i], 1])
         body.append(_label(LABEL - 8, top + tall / 2 + 4, label))
         for j, count in enumerate(counts[i]):
-            left, right = scale.x(float(edges[j])), scale.x(float(edges[j + 1]))
+            left, right = scale(float(edges[j])), scale(float(edges[j + 1]))
             height = (tall - 8) * count / peak
             body.append(
                 f'<rect x="{left:.1f}" y="{top + tall - 4 - height:.1f}" '

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spiral.charts.canvas import axes, fmt, frame_for, polyline, wrap
+from spiral.charts.svg import axes, frame_for, number, polyline, wrap
 
 _CLASSES = ("value", "target", "profile")
 
@@ -52,7 +52,9 @@ def line_svg(
     for (_name, values), css, dash in zip(series, _CLASSES, dashes, strict=False):
         body.append(polyline(frame, [float(v) for v in values], css, dash))
     desc = "; ".join(
-        f"{name}: {fmt(float(values[0]))} to {fmt(float(values[-1]))}" if len(values) else name
+        f"{name}: {number(float(values[0]), None)} to {number(float(values[-1]), None)}"
+        if len(values)
+        else name
         for name, values in series
     )
     legend = [(css, name) for (name, _), css in zip(series, _CLASSES, strict=False)]

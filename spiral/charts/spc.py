@@ -13,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from spiral.charts.canvas import axes, fmt, frame_for, polyline, wrap
+from spiral.charts.svg import axes, frame_for, number, polyline, wrap
 
 _DOT = {"improvement": "improvement", "concern": "concern", "neither": "neither"}
 
@@ -74,14 +74,14 @@ def spc_svg(
             counts[css] += 1
         body.append(
             f'<circle cx="{frame.x(i):.1f}" cy="{frame.y(value):.1f}" r="4" class="{css}">'
-            f"<title>{escape(labels[i])}: {escape(fmt(value))}"
+            f"<title>{escape(labels[i])}: {escape(number(value, None))}"
             f"{'' if css == 'common' else ' — special cause (' + css + ')'}</title></circle>"
         )
     desc = (
         f"{len(values)} points from {labels[0] if labels else '–'} to "
         f"{labels[-1] if labels else '–'}; {counts['improvement']} special cause of "
         f"improvement, {counts['concern']} of concern, {counts['neither']} with no "
-        f"preferred direction." + (f" Target {fmt(target)}." if target is not None else "")
+        f"preferred direction." + (f" Target {number(target, None)}." if target is not None else "")
     )
     legend = [("value", "Value"), ("centre", "Mean"), ("limit", "Process limits")]
     if target is not None:
