@@ -823,6 +823,37 @@ def coproduction_record(
     return entry
 
 
+def _record_with_decision(
+    *,
+    actor: User,
+    cycle: Cycle,
+    record: Recommendation | DecommissioningPlan,
+    action: str,
+    when: dt.datetime,
+    **fields: Any,
+) -> Decision:
+    """Log the decision that goes with ``record`` and audit both, record first."""
+    decision = Decision.objects.create(
+        cycle=cycle, decided_by=actor, decided_at=when, recorded_by=actor, **fields
+    )
+    organisation = cycle.programme.organisation
+    audit_record(
+        actor=actor,
+        action=action,
+        target=record,
+        organisation=organisation,
+        after=snapshot(record),
+    )
+    audit_record(
+        actor=actor,
+        action="recorded decision",
+        target=decision,
+        organisation=organisation,
+        after=snapshot(decision),
+    )
+    return decision
+
+
 def recommendation_record(
     *,
     actor: User,
@@ -849,30 +880,16 @@ def recommendation_record(
             recorded_by=actor,
             recorded_at=when,
         )
-        decision = Decision.objects.create(
+        _record_with_decision(
+            actor=actor,
             cycle=cycle,
+            record=recommendation,
+            action="recorded recommendation",
+            when=when,
             stage_id="",
             kind=Decision.Kind.RECOMMENDATION,
             title=f"Review recommends: {recommendation.get_choice_display().lower()}",
             rationale=rationale.strip(),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="recorded recommendation",
-            target=recommendation,
-            organisation=organisation,
-            after=snapshot(recommendation),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
         )
     return recommendation
 
@@ -923,32 +940,18 @@ def decommissioning_start(
         )
         for position, step in enumerate(DecommissioningStep.Step.values):
             DecommissioningStep.objects.create(plan=plan, step=step, position=position)
-        decision = Decision.objects.create(
+        _record_with_decision(
+            actor=actor,
             cycle=cycle,
+            record=plan,
+            action="started decommissioning",
+            when=when,
             kind=Decision.Kind.DECOMMISSIONING,
             title="Decommissioning started",
             options_considered=(
                 "Continue, vary, re-procure, bring in-house, co-produce, decommission."
             ),
             rationale=reason.strip(),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="started decommissioning",
-            target=plan,
-            organisation=organisation,
-            after=snapshot(plan),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
         )
     return plan
 

@@ -8,6 +8,7 @@ none of these here, so they are refused everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -513,23 +514,42 @@ def programme_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
+def _record_entry(
+    request: AuthenticatedHttpRequest,
+    cycle: Cycle,
+    form: DecisionForm | CoProductionForm,
+    *,
+    record: Callable[..., object],
+    success: str,
+    to: str,
+) -> HttpResponse | None:
+    """Record a posted, valid entry for ``cycle``; the redirect on success, else ``None``."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        record(actor=request.user, cycle=cycle, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+    messages.success(request, success)
+    return redirect(to, pk=cycle.pk)
+
+
 @login_required
 @GET_POST
 def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, Capability.EDIT)
     form = DecisionForm(request.POST or None, stages=_stage_choices(cycle))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(
-                actor=request.user,
-                cycle=cycle,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Decision recorded")
-            return redirect("cycles:decisions", pk=cycle.pk)
+    done = _record_entry(
+        request,
+        cycle,
+        form,
+        record=services.decision_record,
+        success="Decision recorded",
+        to="cycles:decisions",
+    )
+    if done is not None:
+        return done
     return _page(request, "decision_new.html", "Record a decision", cycle=cycle, form=form)
 
 
@@ -558,18 +578,16 @@ def coproduction_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         stages=_stage_choices(cycle),
         initial={"stage_id": current.stage_id if current else ""},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coproduction_record(
-                actor=request.user,
-                cycle=cycle,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Co-production recorded")
-            return redirect("cycles:coproduction", pk=cycle.pk)
+    done = _record_entry(
+        request,
+        cycle,
+        form,
+        record=services.coproduction_record,
+        success="Co-production recorded",
+        to="cycles:coproduction",
+    )
+    if done is not None:
+        return done
     return _page(request, "coproduction_new.html", "Record co-production", cycle=cycle, form=form)
 
 
