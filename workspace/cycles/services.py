@@ -12,30 +12,35 @@ field, ready for a form's error summary.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from spiral.frameworks import (
     DEFAULT_FRAMEWORK_ID,
-    Framework,
-    FrameworkError,
-    derive_framework,
     framework_to_document,
-    framework_to_yaml,
-    load_framework_text,
-    shipped_frameworks,
 )
-from workspace.accounts.access import Capability, has_capability, has_role
+from workspace.accounts.access import Capability, has_capability
 from workspace.accounts.models import Organisation
 from workspace.audit.services import audit_record, snapshot
+from workspace.cycles.framework_services import (
+    framework_adapt,
+    framework_import,
+    framework_load_shipped,
+    framework_revise,
+)
+from workspace.cycles.gate_services import (
+    GATE_APPROVED_HOOKS,
+    gate_approve,
+    gate_send_back,
+    gate_submit,
+    may_sign_off,
+    missing_artefacts,
+)
 from workspace.cycles.models import (
     AddedActivity,
     Artefact,
@@ -50,192 +55,34 @@ from workspace.cycles.models import (
     StageProgress,
     artefact_slots,
 )
+from workspace.cycles.rules import check_links as _check_links
+from workspace.cycles.rules import now as _now
+from workspace.cycles.rules import required as _required
 
-#: Called inside :func:`gate_approve`'s transaction as ``hook(actor=, progress=, decision=,
-#: at=)``; an app adds its own in ``AppConfig.ready`` (the Plan stage records its appraisal's
-#: recommendation as a decision).
-GATE_APPROVED_HOOKS: list[Callable[..., object]] = []
-
-
-def _now(at: dt.datetime | None) -> dt.datetime:
-    return at if at is not None else timezone.now()
-
-
-def _check_links(text: str, field: str) -> str:
-    """One web address a line; every line must be one."""
-    validate = URLValidator(schemes=["http", "https"])
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        try:
-            validate(line)
-        except ValidationError:
-            raise ValidationError(
-                {field: f"Line {number} is not a web address starting http:// or https://"}
-            ) from None
-    return "\n".join(lines)
-
-
-def _required(values: dict[str, str], messages: dict[str, str]) -> None:
-    errors = {name: message for name, message in messages.items() if not values[name].strip()}
-    if errors:
-        raise ValidationError(errors)
-
-
-# --- frameworks ---------------------------------------------------------------------------
-
-
-def _framework_record(
-    framework: Framework, *, organisation: Organisation | None, actor: User | None
-) -> CycleFramework:
-    return CycleFramework.objects.create(
-        organisation=organisation,
-        key=framework.id,
-        version=framework.version,
-        name=framework.name,
-        description=framework.description,
-        based_on=framework.based_on,
-        yaml_text=framework_to_yaml(framework),
-        definition=framework_to_document(framework),
-        created_by=actor,
-    )
-
-
-def framework_load_shipped(*, actor: User | None = None) -> list[CycleFramework]:
-    """Store every framework that ships with Spiral, once per version (safe to repeat)."""
-    stored = []
-    with transaction.atomic():
-        for framework in shipped_frameworks():
-            existing = CycleFramework.objects.filter(
-                organisation__isnull=True, key=framework.id, version=framework.version
-            ).first()
-            if existing is None:
-                existing = _framework_record(framework, organisation=None, actor=actor)
-                audit_record(
-                    actor=actor,
-                    action="loaded shipped framework",
-                    target=existing,
-                    after=snapshot(existing),
-                )
-            stored.append(existing)
-    return stored
-
-
-def framework_adapt(
-    *,
-    actor: User,
-    source: CycleFramework,
-    organisation: Organisation,
-    new_id: str,
-    name: str,
-) -> CycleFramework:
-    """Copy a framework version into an organisation as version 1 of a framework of its own."""
-    if not has_capability(actor, organisation, Capability.ADMINISTER):
-        raise PermissionDenied("Only an administrator can adapt frameworks for an organisation.")
-    try:
-        copy = derive_framework(source.framework, new_id=new_id.strip(), name=name)
-    except ValueError as error:
-        field = "name" if "name" in str(error) and "id" not in str(error) else "new_id"
-        raise ValidationError({field: str(error)[:1].upper() + str(error)[1:]}) from None
-    with transaction.atomic():
-        if CycleFramework.objects.filter(organisation=organisation, key=copy.id).exists():
-            raise ValidationError({"new_id": f"{organisation} already has a framework {copy.id}"})
-        record = _framework_record(copy, organisation=organisation, actor=actor)
-        audit_record(
-            actor=actor,
-            action="adapted framework",
-            target=record,
-            organisation=organisation,
-            after=snapshot(record),
-        )
-    return record
-
-
-def framework_revise(*, actor: User, framework: CycleFramework, yaml_text: str) -> CycleFramework:
-    """Save changed YAML as the next version of an organisation's framework.
-
-    Cycles already under way keep the version they started on.
-    """
-    organisation = framework.organisation
-    if organisation is None:
-        raise ValidationError({"yaml_text": "Shipped frameworks cannot be changed: adapt a copy."})
-    if not has_capability(actor, organisation, Capability.ADMINISTER):
-        raise PermissionDenied("Only an administrator can change an organisation's frameworks.")
-    try:
-        edited = load_framework_text(yaml_text, source="the framework")
-    except FrameworkError as error:
-        raise ValidationError({"yaml_text": [str(problem) for problem in error.problems]}) from None
-    if edited.id != framework.key:
-        raise ValidationError(
-            {"yaml_text": f"Keep the id {framework.key}: adapt a copy to start a new framework"}
-        )
-    with transaction.atomic():
-        latest = CycleFramework.objects.filter(
-            organisation=organisation, key=framework.key
-        ).aggregate(top=Max("version"))["top"]
-        revised = Framework(
-            id=edited.id,
-            name=edited.name,
-            version=(latest or 0) + 1,
-            description=edited.description,
-            source=edited.source,
-            stages=edited.stages,
-            based_on=edited.based_on,
-        )
-        record = _framework_record(revised, organisation=organisation, actor=actor)
-        audit_record(
-            actor=actor,
-            action="revised framework",
-            target=record,
-            organisation=organisation,
-            after=snapshot(record),
-        )
-    return record
-
-
-def framework_import(
-    *, actor: User, organisation: Organisation, yaml_text: str, source_name: str
-) -> CycleFramework:
-    """Store a framework written elsewhere as version 1 of one of the organisation's own.
-
-    A file with problems is refused with every problem, naming the file, line and reason.
-    """
-    if not has_capability(actor, organisation, Capability.ADMINISTER):
-        raise PermissionDenied("Only an administrator can add frameworks for an organisation.")
-    try:
-        loaded = load_framework_text(yaml_text, source=source_name or "the framework")
-    except FrameworkError as error:
-        raise ValidationError({"file": [str(problem) for problem in error.problems]}) from None
-    shipped_ids = {framework.id for framework in shipped_frameworks()}
-    if loaded.id in shipped_ids:
-        raise ValidationError(
-            {"file": f"{loaded.id} is a shipped framework's id: give yours an id of its own"}
-        )
-    with transaction.atomic():
-        if CycleFramework.objects.filter(organisation=organisation, key=loaded.id).exists():
-            raise ValidationError(
-                {"file": f"{organisation} already has a framework {loaded.id}: change that one"}
-            )
-        record = _framework_record(
-            Framework(
-                id=loaded.id,
-                name=loaded.name,
-                version=1,
-                description=loaded.description,
-                source=loaded.source,
-                stages=loaded.stages,
-                based_on=loaded.based_on,
-            ),
-            organisation=organisation,
-            actor=actor,
-        )
-        audit_record(
-            actor=actor,
-            action="imported framework",
-            target=record,
-            organisation=organisation,
-            after=snapshot(record),
-        )
-    return record
+#: What the app and its neighbours call; the framework and gate use cases live in their
+#: own modules and are re-exported here.
+__all__ = [
+    "GATE_APPROVED_HOOKS",
+    "activity_add",
+    "artefact_update",
+    "coproduction_record",
+    "cycle_start",
+    "decision_record",
+    "decommissioning_start",
+    "decommissioning_step_update",
+    "framework_adapt",
+    "framework_import",
+    "framework_load_shipped",
+    "framework_revise",
+    "frameworks_available_to",
+    "gate_approve",
+    "gate_send_back",
+    "gate_submit",
+    "may_sign_off",
+    "missing_artefacts",
+    "programme_create",
+    "recommendation_record",
+]
 
 
 # --- programmes and cycles ----------------------------------------------------------------
@@ -509,208 +356,6 @@ def activity_add(
     return added
 
 
-# --- gates --------------------------------------------------------------------------------
-
-
-def missing_artefacts(progress: StageProgress) -> list[Artefact]:
-    """The stage's required artefacts that are not yet complete."""
-    return list(
-        progress.cycle.artefacts.filter(stage_id=progress.stage_id, required=True).exclude(
-            status=Artefact.Status.COMPLETE
-        )
-    )
-
-
-def may_sign_off(user: Any, progress: StageProgress) -> bool:
-    """Whether ``user`` holds the gate's approving role in one of the programme's organisations.
-
-    The framework names the role (usually ``approver``; an organisation's own framework may
-    name, say, ``finance`` for a gate), and that role is what counts.
-    """
-    role = progress.stage.gate.approver_role
-    return any(
-        has_capability(user, org, Capability.VIEW) and has_role(user, org, role)
-        for org in progress.cycle.programme.organisations()
-    )
-
-
-def gate_submit(
-    *, actor: User, progress: StageProgress, note: str = "", at: dt.datetime | None = None
-) -> StageProgress:
-    """Submit a stage's gate for sign-off: earlier gates signed off, required work complete."""
-    cycle = progress.cycle
-    if not any(
-        has_capability(actor, org, Capability.EDIT) for org in cycle.programme.organisations()
-    ):
-        raise PermissionDenied("You cannot submit this cycle's gates.")
-    with transaction.atomic():
-        progress = StageProgress.objects.select_for_update().get(pk=progress.pk)
-        if not progress.is_editable:
-            raise ValidationError(
-                {"note": f"This gate is {progress.get_status_display().lower()} already"}
-            )
-        earlier = cycle.stages.filter(position__lt=progress.position).exclude(
-            status=StageProgress.Status.APPROVED
-        )
-        if earlier.exists():
-            raise ValidationError({"note": "Earlier stages' gates must be signed off first"})
-        missing = missing_artefacts(progress)
-        if missing:
-            names = "; ".join(artefact.title for artefact in missing)
-            raise ValidationError({"note": f"Complete the required artefacts first: {names}"})
-        before = snapshot(progress)
-        progress.status = StageProgress.Status.SUBMITTED
-        progress.submitted_at = _now(at)
-        progress.submitted_by = actor
-        progress.submission_note = note.strip()
-        progress.sent_back_reason = ""
-        progress.save()
-        audit_record(
-            actor=actor,
-            action="submitted gate",
-            target=progress,
-            organisation=cycle.programme.organisation,
-            before=before,
-            after=snapshot(progress),
-        )
-    return progress
-
-
-def _check_signer(actor: User, progress: StageProgress) -> None:
-    if not may_sign_off(actor, progress):
-        role = progress.stage.gate.approver_role
-        raise PermissionDenied(f"Only someone with the {role} role can sign this gate off.")
-    if progress.submitted_by_id == actor.pk:
-        raise PermissionDenied("You submitted this gate, so someone else must sign it off.")
-
-
-def gate_approve(
-    *,
-    actor: User,
-    progress: StageProgress,
-    checklist_confirmed: Sequence[str],
-    note: str = "",
-    at: dt.datetime | None = None,
-) -> Decision:
-    """Sign a submitted gate off, every checklist item confirmed; record the decision.
-
-    Signing off the last gate completes the cycle.
-    """
-    _check_signer(actor, progress)
-    gate = progress.stage.gate
-    unconfirmed = [item for item in gate.checklist if item not in set(checklist_confirmed)]
-    if unconfirmed:
-        raise ValidationError({"checklist": "Confirm every item on the checklist to sign off"})
-    cycle = progress.cycle
-    when = _now(at)
-    with transaction.atomic():
-        progress = StageProgress.objects.select_for_update().get(pk=progress.pk)
-        if progress.status != StageProgress.Status.SUBMITTED:
-            raise ValidationError({"checklist": "This gate is not awaiting sign-off"})
-        before = snapshot(progress)
-        progress.status = StageProgress.Status.APPROVED
-        progress.decided_at = when
-        progress.decided_by = actor
-        progress.save()
-        decision = Decision.objects.create(
-            cycle=cycle,
-            stage_id=progress.stage_id,
-            kind=Decision.Kind.GATE_APPROVED,
-            title=f"{progress.stage.name} gate signed off: {gate.name}",
-            options_considered="Sign off the gate; send it back with a reason.",
-            rationale=note.strip()
-            or "Every checklist item was confirmed: " + "; ".join(gate.checklist),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="signed off gate",
-            target=progress,
-            organisation=organisation,
-            before=before,
-            after=snapshot(progress),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
-        )
-        for hook in GATE_APPROVED_HOOKS:
-            hook(actor=actor, progress=progress, decision=decision, at=when)
-        following = cycle.stages.filter(position__gt=progress.position).order_by("position")
-        upcoming = following.first()
-        if upcoming is None:
-            cycle_before = snapshot(cycle)
-            cycle.status = Cycle.Status.COMPLETE
-            cycle.ended_at = when
-            cycle.save(update_fields=["status", "ended_at"])
-            audit_record(
-                actor=actor,
-                action="completed cycle",
-                target=cycle,
-                organisation=organisation,
-                before=cycle_before,
-                after=snapshot(cycle),
-            )
-        elif upcoming.status == StageProgress.Status.NOT_STARTED:
-            upcoming.status = StageProgress.Status.IN_PROGRESS
-            upcoming.save(update_fields=["status"])
-    return decision
-
-
-def gate_send_back(
-    *, actor: User, progress: StageProgress, reason: str, at: dt.datetime | None = None
-) -> Decision:
-    """Send a submitted gate back with a reason; the stage opens again for changes."""
-    _check_signer(actor, progress)
-    _required({"reason": reason}, {"reason": "Enter why the gate is being sent back"})
-    cycle = progress.cycle
-    when = _now(at)
-    with transaction.atomic():
-        progress = StageProgress.objects.select_for_update().get(pk=progress.pk)
-        if progress.status != StageProgress.Status.SUBMITTED:
-            raise ValidationError({"reason": "This gate is not awaiting sign-off"})
-        before = snapshot(progress)
-        progress.status = StageProgress.Status.SENT_BACK
-        progress.sent_back_reason = reason.strip()
-        progress.decided_at = when
-        progress.decided_by = actor
-        progress.save()
-        decision = Decision.objects.create(
-            cycle=cycle,
-            stage_id=progress.stage_id,
-            kind=Decision.Kind.GATE_SENT_BACK,
-            title=f"{progress.stage.name} gate sent back",
-            options_considered="Sign off the gate; send it back with a reason.",
-            rationale=reason.strip(),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="sent gate back",
-            target=progress,
-            organisation=organisation,
-            before=before,
-            after=snapshot(progress),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
-        )
-    return decision
-
-
 # --- decisions, co-production, recommendations --------------------------------------------
 
 
@@ -823,6 +468,37 @@ def coproduction_record(
     return entry
 
 
+def _record_with_decision(
+    *,
+    actor: User,
+    cycle: Cycle,
+    record: Recommendation | DecommissioningPlan,
+    action: str,
+    when: dt.datetime,
+    **fields: Any,
+) -> Decision:
+    """Log the decision that goes with ``record`` and audit both, record first."""
+    decision = Decision.objects.create(
+        cycle=cycle, decided_by=actor, decided_at=when, recorded_by=actor, **fields
+    )
+    organisation = cycle.programme.organisation
+    audit_record(
+        actor=actor,
+        action=action,
+        target=record,
+        organisation=organisation,
+        after=snapshot(record),
+    )
+    audit_record(
+        actor=actor,
+        action="recorded decision",
+        target=decision,
+        organisation=organisation,
+        after=snapshot(decision),
+    )
+    return decision
+
+
 def recommendation_record(
     *,
     actor: User,
@@ -849,30 +525,16 @@ def recommendation_record(
             recorded_by=actor,
             recorded_at=when,
         )
-        decision = Decision.objects.create(
+        _record_with_decision(
+            actor=actor,
             cycle=cycle,
+            record=recommendation,
+            action="recorded recommendation",
+            when=when,
             stage_id="",
             kind=Decision.Kind.RECOMMENDATION,
             title=f"Review recommends: {recommendation.get_choice_display().lower()}",
             rationale=rationale.strip(),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="recorded recommendation",
-            target=recommendation,
-            organisation=organisation,
-            after=snapshot(recommendation),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
         )
     return recommendation
 
@@ -923,32 +585,18 @@ def decommissioning_start(
         )
         for position, step in enumerate(DecommissioningStep.Step.values):
             DecommissioningStep.objects.create(plan=plan, step=step, position=position)
-        decision = Decision.objects.create(
+        _record_with_decision(
+            actor=actor,
             cycle=cycle,
+            record=plan,
+            action="started decommissioning",
+            when=when,
             kind=Decision.Kind.DECOMMISSIONING,
             title="Decommissioning started",
             options_considered=(
                 "Continue, vary, re-procure, bring in-house, co-produce, decommission."
             ),
             rationale=reason.strip(),
-            decided_by=actor,
-            decided_at=when,
-            recorded_by=actor,
-        )
-        organisation = cycle.programme.organisation
-        audit_record(
-            actor=actor,
-            action="started decommissioning",
-            target=plan,
-            organisation=organisation,
-            after=snapshot(plan),
-        )
-        audit_record(
-            actor=actor,
-            action="recorded decision",
-            target=decision,
-            organisation=organisation,
-            after=snapshot(decision),
         )
     return plan
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from workspace.cycles import views
+from workspace.cycles import framework_views, views
 
 app_name = "cycles"
 urlpatterns = [
@@ -44,9 +44,13 @@ urlpatterns = [
     path("artefacts/<int:pk>/edit/", views.artefact_edit, name="artefact-edit"),
     path("artefacts/<int:pk>/file/", views.artefact_file, name="artefact-file"),
     path("approvals/", views.approvals, name="approvals"),
-    path("frameworks/", views.framework_list, name="frameworks"),
-    path("frameworks/new/", views.framework_import, name="framework-import"),
-    path("frameworks/<int:pk>/", views.framework_detail, name="framework"),
-    path("frameworks/<int:pk>/adapt/", views.framework_adapt, name="framework-adapt"),
-    path("frameworks/<int:pk>/new-version/", views.framework_revise, name="framework-revise"),
+    path("frameworks/", framework_views.framework_list, name="frameworks"),
+    path("frameworks/new/", framework_views.framework_import, name="framework-import"),
+    path("frameworks/<int:pk>/", framework_views.framework_detail, name="framework"),
+    path("frameworks/<int:pk>/adapt/", framework_views.framework_adapt, name="framework-adapt"),
+    path(
+        "frameworks/<int:pk>/new-version/",
+        framework_views.framework_revise,
+        name="framework-revise",
+    ),
 ]

@@ -8,6 +8,7 @@ none of these here, so they are refused everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET
 
 from workspace.accounts.access import Capability, has_capability, organisations_with
 from workspace.accounts.models import Organisation
@@ -28,9 +29,6 @@ from workspace.cycles.forms import (
     DecisionForm,
     DecommissioningStartForm,
     DecommissioningStepForm,
-    FrameworkAdaptForm,
-    FrameworkImportForm,
-    FrameworkReviseForm,
     GateSubmitForm,
     ProgrammeForm,
     RecommendationForm,
@@ -40,18 +38,16 @@ from workspace.cycles.forms import (
 from workspace.cycles.models import (
     Artefact,
     Cycle,
-    CycleFramework,
     Decision,
     DecommissioningPlan,
     Programme,
     Recommendation,
     StageProgress,
 )
+from workspace.cycles.pages import GET_POST
+from workspace.cycles.pages import page as _page
 from workspace.cycles.presenters import cycle_task_list, programme_rows
 from workspace.http import AuthenticatedHttpRequest
-
-GET_POST = require_http_methods(["GET", "POST"])
-
 
 # --- access -------------------------------------------------------------------------------
 
@@ -104,10 +100,6 @@ def _visible_programmes(request: HttpRequest) -> QuerySet[Programme]:
 
 def _stage_choices(cycle: Cycle) -> list[tuple[str, str]]:
     return [(stage.id, stage.name) for stage in cycle.definition.stages]
-
-
-def _page(request: HttpRequest, template: str, title: str, **context: Any) -> HttpResponse:
-    return render(request, f"cycles/{template}", {"title": title, **context})
 
 
 # --- programmes ---------------------------------------------------------------------------
@@ -513,23 +505,42 @@ def programme_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
+def _record_entry(
+    request: AuthenticatedHttpRequest,
+    cycle: Cycle,
+    form: DecisionForm | CoProductionForm,
+    *,
+    record: Callable[..., object],
+    success: str,
+    to: str,
+) -> HttpResponse | None:
+    """Record a posted, valid entry for ``cycle``; the redirect on success, else ``None``."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        record(actor=request.user, cycle=cycle, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_service_error(error)
+        return None
+    messages.success(request, success)
+    return redirect(to, pk=cycle.pk)
+
+
 @login_required
 @GET_POST
 def decision_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, Capability.EDIT)
     form = DecisionForm(request.POST or None, stages=_stage_choices(cycle))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(
-                actor=request.user,
-                cycle=cycle,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Decision recorded")
-            return redirect("cycles:decisions", pk=cycle.pk)
+    done = _record_entry(
+        request,
+        cycle,
+        form,
+        record=services.decision_record,
+        success="Decision recorded",
+        to="cycles:decisions",
+    )
+    if done is not None:
+        return done
     return _page(request, "decision_new.html", "Record a decision", cycle=cycle, form=form)
 
 
@@ -558,18 +569,16 @@ def coproduction_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         stages=_stage_choices(cycle),
         initial={"stage_id": current.stage_id if current else ""},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.coproduction_record(
-                actor=request.user,
-                cycle=cycle,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Co-production recorded")
-            return redirect("cycles:coproduction", pk=cycle.pk)
+    done = _record_entry(
+        request,
+        cycle,
+        form,
+        record=services.coproduction_record,
+        success="Co-production recorded",
+        to="cycles:coproduction",
+    )
+    if done is not None:
+        return done
     return _page(request, "coproduction_new.html", "Record co-production", cycle=cycle, form=form)
 
 
@@ -679,139 +688,3 @@ def decommissioning_step(request: AuthenticatedHttpRequest, pk: int, step: str) 
         item=item,
         form=form,
     )
-
-
-# --- frameworks ---------------------------------------------------------------------------
-
-
-def _readable_frameworks(request: HttpRequest) -> QuerySet[CycleFramework]:
-    organisations = organisations_with(request.user, Capability.VIEW)
-    return CycleFramework.objects.filter(
-        Q(organisation__isnull=True) | Q(organisation__in=organisations)
-    ).select_related("organisation")
-
-
-def _framework(request: HttpRequest, pk: int) -> CycleFramework:
-    if not organisations_with(request.user, Capability.VIEW).exists():
-        raise PermissionDenied("You cannot see frameworks.")
-    found = _readable_frameworks(request).filter(pk=pk).first()
-    if found is None:
-        if CycleFramework.objects.filter(pk=pk).exists():
-            raise PermissionDenied("This framework belongs to another organisation.")
-        raise Http404("No such framework")
-    return found
-
-
-@login_required
-@require_GET
-def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not organisations_with(request.user, Capability.VIEW).exists():
-        raise PermissionDenied("You cannot see frameworks.")
-    frameworks = list(
-        _readable_frameworks(request).order_by("organisation__name", "key", "-version")
-    )
-    return _page(
-        request,
-        "framework_list.html",
-        "Cycle frameworks",
-        frameworks=frameworks,
-        may_adapt=organisations_with(request.user, Capability.ADMINISTER).exists(),
-    )
-
-
-@login_required
-@require_GET
-def framework_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    record = _framework(request, pk)
-    may_revise = record.organisation is not None and has_capability(
-        request.user, record.organisation, Capability.ADMINISTER
-    )
-    return _page(
-        request,
-        "framework_detail.html",
-        record.name,
-        record=record,
-        framework=record.framework,
-        cycles_using=record.cycles.count(),
-        may_adapt=organisations_with(request.user, Capability.ADMINISTER).exists(),
-        may_revise=may_revise,
-    )
-
-
-@login_required
-@GET_POST
-def framework_adapt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    record = _framework(request, pk)
-    organisations = organisations_with(request.user, Capability.ADMINISTER)
-    if not organisations.exists():
-        raise PermissionDenied("Only administrators can adapt frameworks.")
-    form = FrameworkAdaptForm(
-        request.POST or None,
-        organisations=organisations,
-        initial={"name": f"{record.name} (adapted)"},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            copy = services.framework_adapt(
-                actor=request.user,
-                source=record,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Framework adapted: {copy.name}")
-            return redirect("cycles:framework", pk=copy.pk)
-    return _page(request, "framework_adapt.html", f"Adapt {record.name}", record=record, form=form)
-
-
-@login_required
-@GET_POST
-def framework_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    record = _framework(request, pk)
-    if record.organisation is None or not has_capability(
-        request.user, record.organisation, Capability.ADMINISTER
-    ):
-        raise PermissionDenied("Only the owning organisation's administrators can change this.")
-    form = FrameworkReviseForm(request.POST or None, initial={"yaml_text": record.yaml_text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            revised = services.framework_revise(
-                actor=request.user,
-                framework=record,
-                yaml_text=form.cleaned_data["yaml_text"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Saved as version {revised.version}")
-            return redirect("cycles:framework", pk=revised.pk)
-    return _page(
-        request, "framework_revise.html", f"Change {record.name}", record=record, form=form
-    )
-
-
-@login_required
-@GET_POST
-def framework_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    organisations = organisations_with(request.user, Capability.ADMINISTER)
-    if not organisations.exists():
-        raise PermissionDenied("Only administrators can add frameworks.")
-    form = FrameworkImportForm(
-        request.POST or None, request.FILES or None, organisations=organisations
-    )
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            record = services.framework_import(
-                actor=request.user,
-                organisation=form.cleaned_data["organisation"],
-                yaml_text=upload.text,
-                source_name=upload.name,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Framework added: {record.name}")
-            return redirect("cycles:framework", pk=record.pk)
-    return _page(request, "framework_import.html", "Add a framework from a file", form=form)
