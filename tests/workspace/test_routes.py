@@ -44,6 +44,7 @@ EXPECTED = {
     "contracts/<int:pk>/put-into-force/",
     "contracts/<int:pk>/publication/",
     "contracts/<int:pk>/milestones/new/",
+    "contracts/<int:pk>/milestones/<int:milestone>/met/",
     "contracts/<int:pk>/changes/new/",
     "contracts/<int:pk>/payments/new/",
     "contracts/<int:pk>/payments/import/",

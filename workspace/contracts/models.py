@@ -189,12 +189,22 @@ class Milestone(models.Model):
     title = models.CharField(max_length=200)
     due_date = models.DateField()
     met_on = models.DateField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    met_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["agreement", "due_date"]
 
     def __str__(self) -> str:
         return self.title
+
+    def status(self, today: dt.date) -> str:
+        """``met``, ``overdue`` (due before ``today`` and not met) or ``upcoming``."""
+        if self.met_on is not None:
+            return "met"
+        return "overdue" if self.due_date < today else "upcoming"
 
 
 class ContractChange(models.Model):

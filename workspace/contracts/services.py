@@ -249,6 +249,34 @@ def milestone_add(*, actor: User, agreement: Agreement, title: str, due_date: dt
     return milestone
 
 
+def milestone_complete(
+    *, actor: User, milestone: Milestone, note: str = "", on: dt.date | None = None
+) -> Milestone:
+    """Mark a milestone as met: by whom, on which day (today unless given) and a note.
+
+    Only the agreement's editors may; a milestone already met cannot be met again.
+    """
+    _require_edit(actor, milestone.agreement)
+    with transaction.atomic():
+        locked = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if locked.met_on is not None:
+            raise ValidationError("This milestone has already been met")
+        before = snapshot(locked)
+        locked.met_on = on if on is not None else timezone.localdate()
+        locked.met_by = actor
+        locked.met_note = note.strip()
+        locked.save(update_fields=["met_on", "met_by", "met_note"])
+        audit_record(
+            actor=actor,
+            action="met milestone",
+            target=locked,
+            organisation=_lead(locked.agreement),
+            before=before,
+            after=snapshot(locked),
+        )
+    return locked
+
+
 def agreement_activate(*, actor: User, agreement: Agreement) -> Agreement:
     """Put a draft agreement into force; from then its provider sends returns.
 

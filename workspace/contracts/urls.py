@@ -15,6 +15,11 @@ urlpatterns = [
     path("contracts/<int:pk>/put-into-force/", views.agreement_activate, name="activate"),
     path("contracts/<int:pk>/publication/", views.publication, name="publication"),
     path("contracts/<int:pk>/milestones/new/", views.milestone_new, name="milestone-new"),
+    path(
+        "contracts/<int:pk>/milestones/<int:milestone>/met/",
+        views.milestone_complete,
+        name="milestone-complete",
+    ),
     path("contracts/<int:pk>/changes/new/", views.change_new, name="change-new"),
     path("contracts/<int:pk>/payments/new/", views.payment_new, name="payment-new"),
     path("contracts/<int:pk>/payments/import/", views.payments_import, name="payments-import"),

@@ -239,6 +239,22 @@ def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def milestone_complete(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
+    agreement = agreement_for(request.user, pk, edit=True)
+    target = get_object_or_404(agreement.milestones, pk=milestone)
+    try:
+        services.milestone_complete(
+            actor=request.user, milestone=target, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Milestone met: {target.title}")
+    return redirect("contracts:agreement", pk=agreement.pk)
+
+
+@login_required
 @GET_POST
 def change_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agreement = agreement_for(request.user, pk, edit=True)

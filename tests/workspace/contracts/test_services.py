@@ -328,3 +328,48 @@ def test_a_return_lands_whole_or_not_at_all(
         _save(cast, contracts.agreement)
     assert not Return.objects.exists()
     assert not ReturnVersion.objects.exists()
+
+
+def test_an_editor_marks_a_milestone_met_once_with_who_when_and_a_note(
+    cast: Cast, contracts: Contracts
+) -> None:
+    commissioner = cast.users["commissioner"]
+    milestone = services.milestone_add(
+        actor=commissioner,
+        agreement=contracts.agreement,
+        title="Mobilisation complete",
+        due_date=dt.date(2024, 3, 31),
+    )
+    assert milestone.status(dt.date(2024, 3, 1)) == "upcoming"
+    assert milestone.status(dt.date(2024, 4, 1)) == "overdue"
+    met = services.milestone_complete(
+        actor=commissioner, milestone=milestone, note=" Staff in post ", on=dt.date(2024, 3, 30)
+    )
+    assert (met.met_on, met.met_by, met.met_note) == (
+        dt.date(2024, 3, 30),
+        commissioner,
+        "Staff in post",
+    )
+    assert met.status(dt.date(2024, 4, 1)) == "met"
+    event = AuditEvent.objects.get(action="met milestone")
+    assert event.actor == commissioner
+    with pytest.raises(ValidationError, match="already been met"):
+        services.milestone_complete(actor=commissioner, milestone=milestone, note="again")
+    assert AuditEvent.objects.filter(action="met milestone").count() == 1
+
+
+def test_only_editors_may_mark_a_milestone_met(cast: Cast, contracts: Contracts) -> None:
+    milestone = services.milestone_add(
+        actor=cast.users["commissioner"],
+        agreement=contracts.agreement,
+        title="Mobilisation complete",
+        due_date=dt.date(2024, 3, 31),
+    )
+    for persona in ("provider", "approver", "auditor", "outsider"):
+        with pytest.raises(PermissionDenied):
+            services.milestone_complete(actor=cast.users[persona], milestone=milestone)
+    with pytest.raises(PermissionDenied):
+        services.milestone_complete(actor=contracts.other_user, milestone=milestone)
+    milestone.refresh_from_db()
+    assert milestone.met_on is None
+    assert not AuditEvent.objects.filter(action="met milestone").exists()

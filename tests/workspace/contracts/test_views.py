@@ -7,6 +7,7 @@ Kingsmere's readers see its agreements; its editors change them; Brightwater's p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from django.urls import resolve
 from tests.workspace.contracts.conftest import START, Contracts, good_entries
 from tests.workspace.permissions import ANYONE_SIGNED_IN, COMMISSIONING_EDITORS, check_matrix
 from workspace.contracts import services
-from workspace.contracts.models import Return
+from workspace.contracts.models import Milestone, Return
 from workspace.demo.personas import Cast
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,12 @@ def _pages(cast: Cast, contracts: Contracts) -> list[tuple[str, str, frozenset[s
     kpi = contracts.agreement.kpis.first()
     assert kpi is not None
     period = "2024-02-01"
+    milestone = services.milestone_add(
+        actor=cast.users["commissioner"],
+        agreement=contracts.agreement,
+        title="Mobilisation complete",
+        due_date=dt.date(2024, 3, 31),
+    )
     return [
         ("get", "/contracts/", ANYONE_SIGNED_IN),
         ("get", "/contracts/new/", EDITORS_ANYWHERE),
@@ -55,6 +62,7 @@ def _pages(cast: Cast, contracts: Contracts) -> list[tuple[str, str, frozenset[s
         ("post", f"/contracts/{a}/put-into-force/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/publication/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/milestones/new/", COMMISSIONING_EDITORS),
+        ("post", f"/contracts/{a}/milestones/{milestone.pk}/met/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/changes/new/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/payments/new/", COMMISSIONING_EDITORS),
         ("get", f"/contracts/{a}/payments/import/", COMMISSIONING_EDITORS),
@@ -313,3 +321,37 @@ def test_each_provider_sees_only_its_own_missing_returns(
     everyone = client_for("commissioner").get("/contracts/outstanding-returns/").content.decode()
     assert "HC-1" in everyone
     assert "HC-2" in everyone
+
+
+def test_an_editor_marks_a_milestone_met_from_the_agreement_page_and_a_provider_cannot(
+    cast: Cast, contracts: Contracts, client_for: Callable[[str | None], Client]
+) -> None:
+    a = contracts.agreement.pk
+    milestone = services.milestone_add(
+        actor=cast.users["commissioner"],
+        agreement=contracts.agreement,
+        title="Mobilisation complete",
+        due_date=dt.date(2000, 1, 31),
+    )
+    url = f"/contracts/{a}/milestones/{milestone.pk}/met/"
+    provider_page = client_for("provider").get(f"/contracts/{a}/").content.decode()
+    assert "Overdue" in provider_page
+    assert url not in provider_page
+    assert client_for("provider").post(url, {"note": "done"}).status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.met_on is None
+    commissioner = client_for("commissioner")
+    page = commissioner.get(f"/contracts/{a}/").content.decode()
+    assert url in page
+    assert "Mark as met" in page
+    response = commissioner.post(url, {"note": "All staff in post"}, follow=True)
+    assert response.status_code == 200
+    assert "Milestone met" in response.content.decode()
+    milestone = Milestone.objects.get(pk=milestone.pk)
+    assert milestone.met_by == cast.users["commissioner"]
+    assert milestone.met_note == "All staff in post"
+    page = response.content.decode()
+    assert url not in page
+    assert "All staff in post" in page
+    again = commissioner.post(url, {"note": "twice"}, follow=True)
+    assert "already been met" in again.content.decode()
