@@ -44,6 +44,7 @@ from workspace.contracts.forms import (
 )
 from workspace.contracts.models import KPI, Agreement, Return
 from workspace.contracts.performance import kpi_performance, spend_position
+from workspace.contracts.renewals import renewals_calendar
 from workspace.cycles.models import Programme
 from workspace.http import AuthenticatedHttpRequest
 
@@ -558,10 +559,7 @@ def outstanding(request: AuthenticatedHttpRequest) -> HttpResponse:
 def renewals(request: AuthenticatedHttpRequest) -> HttpResponse:
     _may_use_register(request)
     today = timezone.localdate()
-    agreements = [
-        a
-        for a in visible_agreements(request.user).order_by("end_date")
-        if a.status in {Agreement.Status.ACTIVE, Agreement.Status.DRAFT}
-    ]
-    rows = [(a, (a.end_date - today).days) for a in agreements]
-    return _page(request, "renewals.html", "Renewals and extensions", rows=rows, today=today)
+    calendar = renewals_calendar(visible_agreements(request.user), today=today)
+    return _page(
+        request, "renewals.html", "Renewals and extensions", calendar=calendar, today=today
+    )
