@@ -3,13 +3,15 @@ accepts. Screenshots of each page go to ``test-output/screenshots/``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.workspace.contracts.conftest import make_agreement
-from workspace.contracts.models import Agreement, Return
+from workspace.contracts import services as contract_services
+from workspace.contracts.models import Agreement, Milestone, Return
 from workspace.cycles import services as cycle_services
 from workspace.demo.personas import Cast
 
@@ -27,6 +29,16 @@ def home_care_contract(browser_cast: Cast) -> Agreement:
         description="Help at home.",
     )
     return make_agreement(browser_cast, programme, browser_cast.organisations["provider"], "HC-1")
+
+
+@pytest.fixture
+def mobilisation(browser_cast: Cast, home_care_contract: Agreement) -> Milestone:
+    return contract_services.milestone_add(
+        actor=browser_cast.users["commissioner"],
+        agreement=home_care_contract,
+        title="Mobilisation complete",
+        due_date=dt.date(2024, 3, 31),
+    )
 
 
 def _fill(page: Page, on_time: str, days: str, narrative: str) -> None:
@@ -92,3 +104,25 @@ def test_a_provider_submits_is_queried_and_resubmits_a_return(
     expect(page.get_by_test_id("status")).to_have_text("Accepted")
     page.goto(f"{live_server}/contracts/{home_care_contract.pk}/performance/")
     screenshot("contracts-performance")
+
+
+def test_a_commissioner_marks_a_milestone_met_and_reads_the_renewals_calendar(
+    page: Page,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    mobilisation: Milestone,
+    live_server: object,
+) -> None:
+    home_care_contract = mobilisation.agreement
+    sign_in("commissioner")
+    page.goto(f"{live_server}/contracts/{home_care_contract.pk}/")
+    milestones = page.get_by_test_id("milestones")
+    expect(milestones).to_contain_text("Overdue")
+    page.get_by_label("Note (optional)").fill("All carers in post")
+    page.get_by_role("button", name="Mark Mobilisation complete as met").click()
+    expect(page.get_by_test_id("milestones")).to_contain_text("Met")
+    expect(page.get_by_test_id("milestones")).to_contain_text("All carers in post")
+    screenshot("contracts-milestone-met")
+    page.goto(f"{live_server}/contracts/renewals/")
+    expect(page.get_by_role("heading", name="Renewals and extensions")).to_be_visible()
+    screenshot("contracts-renewals-calendar")
