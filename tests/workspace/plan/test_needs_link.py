@@ -166,3 +166,21 @@ def test_a_local_measure_still_needs_a_name(
         "Enter the indicator's name" in response.content.decode()
     )
     assert not outcome.indicators.exists()
+
+
+def test_the_demo_links_a_home_care_indicator_to_the_needs_data(cast: Cast) -> None:
+    from workspace.cycles.demo import load_cycles_demo
+    from workspace.needs.demo import load_needs_demo
+    from workspace.plan.demo import load_plan_demo
+    from workspace.plan.models import OutcomeIndicator
+
+    quiet: Callable[[str], object] = lambda message: None  # noqa: E731
+    load_cycles_demo(cast=cast, progress=quiet)
+    load_needs_demo(cast=cast, progress=quiet)
+    load_plan_demo(cast=cast, progress=quiet)
+    linked = OutcomeIndicator.objects.filter(needs_indicator__isnull=False).get()
+    assert linked.outcome.framework.programme.name == "Adult home care"
+    assert linked.needs_indicator is not None
+    assert linked.needs_indicator.key.startswith("91894")
+    assert linked.baseline_value is not None
+    assert linked.baseline_source == "Fingertips via Spiral's needs assessment"
