@@ -149,6 +149,8 @@ def test_the_indicator_form_lists_the_needs_indicators_and_links_the_one_picked(
     indicator = outcome.indicators.get()
     assert indicator.needs_indicator == needs_indicator
     assert indicator.baseline_value == 55.5
+    edit = client.get(f"/outcome-indicators/{indicator.pk}/edit/").content.decode()
+    assert f'<option value="{needs_indicator.pk}" selected>' in edit
     page = client.get(f"/outcomes-frameworks/{outcome.framework.pk}/").content.decode()
     assert "Linked to the needs assessment&#39;s indicator" in page or (
         "Linked to the needs assessment's indicator" in page

@@ -239,11 +239,11 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "baseline_value",
         "baseline_period",
         "baseline_source",
-        "needs_indicator",
     )
     form = IndicatorForm(
         request.POST or None,
-        initial={f: getattr(indicator, f) for f in fields},
+        initial={f: getattr(indicator, f) for f in fields}
+        | {"needs_indicator": indicator.needs_indicator_id},
         organisation=indicator.outcome.framework.programme.organisation,
     )
     if _posted(
