@@ -21,6 +21,7 @@ from django.db import transaction
 from workspace.cycles import services as cycle_services
 from workspace.cycles.models import Artefact, Cycle, Programme
 from workspace.demo.personas import Cast
+from workspace.needs.models import Indicator
 from workspace.plan import services
 from workspace.plan.models import Appraisal, OutcomesFramework
 
@@ -453,6 +454,27 @@ def _on(day: dt.date, days: int = 0) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(10, 0), tzinfo=dt.UTC)
 
 
+# The home care framework's indicator drawn from the needs data (Fingertips 91894): its
+# name, unit and Kingsmere baseline come from the needs demo, loaded before this one.
+LINKED = {"Adult home care": ("91894", "People with dementia die in the place they choose")}
+
+
+def _link_needs_indicator(
+    framework: OutcomesFramework, analyst: User, key: str, statement: str
+) -> None:
+    needs_indicator = (
+        Indicator.objects.filter(organisation__isnull=True, key__startswith=key)
+        .order_by("key")
+        .first()
+    )
+    if needs_indicator is None:  # the needs demo is not loaded: nothing to link
+        return
+    outcome = services.outcome_add(actor=analyst, framework=framework, statement=statement)
+    services.indicator_add(
+        actor=analyst, outcome=outcome, name="", direction="", needs_indicator=needs_indicator
+    )
+
+
 def _outcomes(programme: Programme, users: dict[str, User]) -> OutcomesFramework | None:
     spec = OUTCOMES.get(programme.name)
     if spec is None:
@@ -485,6 +507,8 @@ def _outcomes(programme: Programme, users: dict[str, User]) -> OutcomesFramework
                     set_by=set_by,
                     rationale=why,
                 )
+    if programme.name in LINKED:
+        _link_needs_indicator(framework, analyst, *LINKED[programme.name])
     return framework
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from spiral.appraisal.file_format import FIVE_CASES
 from spiral.appraisal.optimism_bias import bounds_table
 from spiral.appraisal.options import CATEGORIES, COST_CATEGORIES
 from spiral.appraisal.risk import PARAMETERS
+from workspace.accounts.models import Organisation
 from workspace.cycles.forms import MAX_UPLOAD_BYTES, GovForm
+from workspace.needs.models import Indicator
 from workspace.plan.models import (
     CATEGORY_LABELS,
     DELIVERY_MODEL_LABELS,
@@ -44,7 +47,20 @@ class OutcomeForm(GovForm):
 
 
 class IndicatorForm(GovForm):
-    name = forms.CharField(max_length=200, label="Indicator")
+    needs_indicator = forms.ModelChoiceField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        label="Indicator from the needs assessment (optional)",
+        empty_label="None: a local measure",
+        help_text="Pick one of the Analyse stage's indicators to fill its name, unit and "
+        "baseline for your area, or leave it and type a local measure below.",
+    )
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Indicator",
+        help_text="Leave blank to use the name of the indicator picked above.",
+    )
     code = forms.CharField(
         max_length=60,
         required=False,
@@ -66,6 +82,11 @@ class IndicatorForm(GovForm):
         "name": "Enter the indicator's name",
         "direction": "Choose whether higher or lower is better",
     }
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared_or_own = Q(organisation__isnull=True) | Q(organisation=organisation)
+        self.fields["needs_indicator"].queryset = Indicator.objects.filter(shared_or_own)  # type: ignore[attr-defined]
 
 
 class TargetForm(GovForm):

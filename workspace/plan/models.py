@@ -118,6 +118,15 @@ class OutcomeIndicator(models.Model):
     baseline_value = models.FloatField(null=True, blank=True)
     baseline_period = models.CharField(max_length=40, blank=True)
     baseline_source = models.CharField(max_length=300, blank=True)
+    needs_indicator = models.ForeignKey(
+        "needs.Indicator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="indicator from the needs assessment",
+        help_text="The Analyse stage's indicator this measures, if any (blank: a local measure).",
+    )
 
     class Meta:
         ordering = ["outcome", "id"]

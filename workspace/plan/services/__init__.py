@@ -43,8 +43,10 @@ from workspace.plan.services.common import (
     may_view,
 )
 from workspace.plan.services.outcomes import (
+    NEEDS_BASELINE_SOURCE,
     indicator_add,
     indicator_update,
+    needs_baseline,
     outcome_add,
     outcome_update,
     outcomes_framework_create,
@@ -55,6 +57,7 @@ from workspace.plan.services.outcomes import (
 __all__ = [
     "ASSUMPTION_TOPICS",
     "MAX_SIMULATIONS",
+    "NEEDS_BASELINE_SOURCE",
     "appraisal_cases_update",
     "appraisal_cash_flows_upload",
     "appraisal_create",
@@ -73,6 +76,7 @@ __all__ = [
     "is_open",
     "may_edit",
     "may_view",
+    "needs_baseline",
     "option_add",
     "option_assumption_add",
     "option_bias_set",

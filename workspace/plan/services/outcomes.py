@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from django.db.models import Max
 
 from workspace.audit.services import snapshot
 from workspace.cycles.models import Programme
+from workspace.needs.models import Indicator, IndicatorValue
+from workspace.needs.services import indicators_available
 from workspace.plan.models import (
     Outcome,
     OutcomeIndicator,
@@ -96,6 +99,65 @@ def _check_indicator(
         raise ValidationError({"baseline_period": "Enter the period the baseline is for"})
 
 
+NEEDS_BASELINE_SOURCE = "Fingertips via Spiral's needs assessment"
+_POLARITY_DIRECTION: dict[str, str] = {
+    Indicator.Polarity.HIGH: OutcomeIndicator.Direction.HIGHER,
+    Indicator.Polarity.LOW: OutcomeIndicator.Direction.LOWER,
+    Indicator.Polarity.NONE: OutcomeIndicator.Direction.NEITHER,
+}
+
+
+def needs_baseline(*, programme: Programme, needs_indicator: Indicator) -> dict[str, Any] | None:
+    """The baseline the needs data offers: the latest value for the lead organisation's area.
+
+    The area is the one whose GSS code is the organisation's ONS code (as the needs
+    assessment picks it); ``None`` when the organisation has no such area or no value.
+    """
+    code = programme.organisation.ons_code
+    if not code:
+        return None
+    latest = (
+        IndicatorValue.objects.filter(
+            indicator=needs_indicator, area__code=code, value__isnull=False
+        )
+        .order_by("-period")
+        .first()
+    )
+    if latest is None:
+        return None
+    source = (
+        NEEDS_BASELINE_SOURCE
+        if needs_indicator.organisation_id is None
+        else f"{needs_indicator.source} via Spiral's needs assessment"
+    )
+    return {
+        "baseline_value": latest.value,
+        "baseline_period": latest.period,
+        "baseline_source": source[:300],
+    }
+
+
+def _linked(
+    programme: Programme, needs_indicator: Indicator | None, **fields: Any
+) -> dict[str, Any]:
+    """Fill what the user left blank from the needs indicator, and offer its baseline."""
+    if needs_indicator is None:
+        return fields
+    allowed = {i.pk for i in indicators_available(programme.organisation)}
+    if needs_indicator.pk not in allowed:
+        raise ValidationError({"needs_indicator": "Choose an indicator from the needs data"})
+    fields["name"] = fields["name"].strip() or needs_indicator.name
+    fields["unit"] = fields["unit"].strip() or needs_indicator.unit[:60]
+    fields["code"] = fields["code"].strip() or needs_indicator.key
+    if not fields["direction"]:
+        fields["direction"] = _POLARITY_DIRECTION.get(needs_indicator.polarity, "")
+    if fields["baseline_value"] is None and not fields["baseline_period"].strip():
+        offered = needs_baseline(programme=programme, needs_indicator=needs_indicator)
+        if offered is not None:
+            fields.update(offered)
+    return fields
+
+
 def indicator_add(
     *,
     actor: User,
@@ -107,21 +169,39 @@ def indicator_add(
     baseline_value: float | None = None,
     baseline_period: str = "",
     baseline_source: str = "",
+    needs_indicator: Indicator | None = None,
 ) -> OutcomeIndicator:
-    """Add an indicator, with its baseline, to an outcome."""
+    """Add an indicator, with its baseline, to an outcome.
+
+    Linked to an indicator of the needs data (``needs_indicator``), the blanks are filled
+    from it: name, unit, code, polarity, and the baseline (latest value for the lead
+    organisation's area, see :func:`needs_baseline`) when none is given.
+    """
     programme = outcome.framework.programme
     _check_editor(actor, programme)
-    _check_indicator(name, direction, baseline_value, baseline_period)
+    f = _linked(
+        programme,
+        needs_indicator,
+        name=name,
+        direction=direction,
+        code=code,
+        unit=unit,
+        baseline_value=baseline_value,
+        baseline_period=baseline_period,
+        baseline_source=baseline_source,
+    )
+    _check_indicator(f["name"], f["direction"], f["baseline_value"], f["baseline_period"])
     with transaction.atomic():
         indicator = OutcomeIndicator.objects.create(
             outcome=outcome,
-            name=name.strip(),
-            code=code.strip(),
-            unit=unit.strip(),
-            direction=direction,
-            baseline_value=baseline_value,
-            baseline_period=baseline_period.strip(),
-            baseline_source=baseline_source.strip(),
+            name=f["name"].strip(),
+            code=f["code"].strip(),
+            unit=f["unit"].strip(),
+            direction=f["direction"],
+            baseline_value=f["baseline_value"],
+            baseline_period=f["baseline_period"].strip(),
+            baseline_source=f["baseline_source"].strip(),
+            needs_indicator=needs_indicator,
         )
         _audit(actor, "added outcome indicator", indicator, programme)
     return indicator
@@ -156,23 +236,39 @@ def indicator_update(
     baseline_value: float | None = None,
     baseline_period: str = "",
     baseline_source: str = "",
+    needs_indicator: Indicator | None = None,
 ) -> OutcomeIndicator:
-    """Change an indicator or correct its baseline; the audit trail keeps the old figures."""
+    """Change an indicator or correct its baseline; the audit trail keeps the old figures.
+
+    The link to the needs data is set (or cleared) as for :func:`indicator_add`.
+    """
     programme = indicator.outcome.framework.programme
     _check_editor(actor, programme)
-    _check_indicator(name, direction, baseline_value, baseline_period)
+    f = _linked(
+        programme,
+        needs_indicator,
+        name=name,
+        direction=direction,
+        code=code,
+        unit=unit,
+        baseline_value=baseline_value,
+        baseline_period=baseline_period,
+        baseline_source=baseline_source,
+    )
+    _check_indicator(f["name"], f["direction"], f["baseline_value"], f["baseline_period"])
     _change(
         actor,
         "changed outcome indicator",
         indicator,
         programme,
-        name=name.strip(),
-        code=code.strip(),
-        unit=unit.strip(),
-        direction=direction,
-        baseline_value=baseline_value,
-        baseline_period=baseline_period.strip(),
-        baseline_source=baseline_source.strip(),
+        name=f["name"].strip(),
+        code=f["code"].strip(),
+        unit=f["unit"].strip(),
+        direction=f["direction"],
+        baseline_value=f["baseline_value"],
+        baseline_period=f["baseline_period"].strip(),
+        baseline_source=f["baseline_source"].strip(),
+        needs_indicator=needs_indicator,
     )
     return indicator
 

@@ -116,7 +116,9 @@ def outcomes_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def outcomes_framework(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk)
-    outcomes = list(framework.outcomes.prefetch_related("indicators__targets"))
+    outcomes = list(
+        framework.outcomes.prefetch_related("indicators__targets", "indicators__needs_indicator")
+    )
     return _page(
         request,
         "outcomes_framework.html",
@@ -180,7 +182,9 @@ def outcome_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def indicator_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     outcome = _outcome(request, pk)
-    form = IndicatorForm(request.POST or None)
+    form = IndicatorForm(
+        request.POST or None, organisation=outcome.framework.programme.organisation
+    )
     if _posted(
         request,
         form,
@@ -236,7 +240,12 @@ def indicator_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "baseline_period",
         "baseline_source",
     )
-    form = IndicatorForm(request.POST or None, initial={f: getattr(indicator, f) for f in fields})
+    form = IndicatorForm(
+        request.POST or None,
+        initial={f: getattr(indicator, f) for f in fields}
+        | {"needs_indicator": indicator.needs_indicator_id},
+        organisation=indicator.outcome.framework.programme.organisation,
+    )
     if _posted(
         request,
         form,
