@@ -22,6 +22,7 @@ from spiral.spiral_test.costs import CycleCost, cycle_cost, relative_change
 from spiral.spiral_test.history import Cycle, History
 from spiral.spiral_test.outcomes import IndicatorOutcome, indicator_outcome
 from spiral.spiral_test.process import CycleLearning, CycleProcess, cycle_learning, cycle_process
+from spiral.spiral_test.targets import PlanProgress, plan_progress
 from spiral.spiral_test.verdict import CycleFacts, Verdict, VerdictRules, decide
 
 
@@ -42,6 +43,8 @@ class CycleAssessment:
     process: CycleProcess
     learning: CycleLearning
     verdict: Verdict
+    plans: tuple[PlanProgress, ...] = ()
+    """Outcome against the baseline and targets of the cycle's plan (never the verdict)."""
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def run_spiral_test(history: History, rules: VerdictRules | None = None) -> Spir
                 process=process,
                 learning=learning,
                 verdict=decide(facts, rules),
+                plans=plan_progress(history, cycle),
             )
         )
         before_unit = unit

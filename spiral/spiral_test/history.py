@@ -28,7 +28,10 @@ description with an example is in ``docs/spiral-test.md``):
     ``minimum_important_difference`` (0 by default), and ``values``: a list of
     ``{"area", "period", "value"}`` with the uncertainty as ``lower`` and ``upper``
     (a confidence interval at ``ci_level``), or ``se``, or ``numerator`` and
-    ``denominator``.
+    ``denominator``. Optional: ``plans``, each cycle's plan for the indicator: ``cycle``
+    (a cycle id), ``baseline`` (``period``, ``value``: the baseline its outcomes framework
+    recorded), ``targets`` (a list of ``{"period", "value"}``) and ``source`` (words saying
+    where they came from). Plans never change a verdict; they show outcome against the plan.
 ``cycles``
     Each: ``id``, ``name``, ``start``, ``end`` (optional while running),
     ``delivery_model``, ``sourcing_route``, ``reprocured_same_model`` (true when the cycle
@@ -83,6 +86,25 @@ class Observation:
 
 
 @dataclass(frozen=True)
+class Target:
+    """A value an indicator should reach in a period."""
+
+    period: Period
+    value: float
+
+
+@dataclass(frozen=True)
+class IndicatorPlan:
+    """One cycle's plan for an indicator: the baseline it recorded and its targets."""
+
+    cycle: str
+    baseline_period: Period | None
+    baseline_value: float | None
+    targets: tuple[Target, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     """An outcome indicator, its polarity and its values for the area and comparators."""
 
@@ -93,6 +115,7 @@ class Indicator:
     unit: str
     minimum_important_difference: float
     observations: tuple[Observation, ...]
+    plans: tuple[IndicatorPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -365,6 +388,67 @@ def _polarity(reader: _Reader, data: Mapping[str, Any], where: str) -> Polarity:
     return polarity
 
 
+def _value_at(reader: _Reader, raw: Any, place: str, name: str) -> tuple[Period, float] | None:
+    """A ``{"period", "value"}`` pair (any finite value: indicators may go below zero)."""
+    data = reader.obj(raw, place, name)
+    if not data:
+        return None
+    period = None
+    if data.get("period") is None:
+        reader.fail(place, f"{name}.period", "is required")
+    else:
+        period = reader.period(data["period"], place, f"{name}.period")
+    value: Any = data.get("value")
+    if not _is_number(value):
+        reader.fail(place, f"{name}.value", f"must be a number, not {value!r}")
+        return None
+    return None if period is None else (period, float(value))
+
+
+def _plans(reader: _Reader, raw: Any, where: str) -> tuple[IndicatorPlan, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        reader.fail(where, "plans", "must be a list")
+        return ()
+    plans: list[IndicatorPlan] = []
+    seen: set[str] = set()
+    for index, item in enumerate(raw, start=1):
+        place = f"{where}, plan {index}"
+        data = reader.obj(item, place, "plans")
+        cycle = reader.text(data, place, "cycle")
+        if cycle in seen:
+            reader.fail(place, "cycle", f"{cycle!r} has more than one plan")
+        seen.add(cycle)
+        baseline = None
+        if data.get("baseline") is not None:
+            baseline = _value_at(reader, data["baseline"], place, "baseline")
+        raw_targets = data.get("targets", [])
+        if not isinstance(raw_targets, list):
+            reader.fail(place, "targets", "must be a list")
+            raw_targets = []
+        targets: list[Target] = []
+        for number, target in enumerate(raw_targets, start=1):
+            pair = _value_at(reader, target, place, f"targets[{number}]")
+            if pair is not None:
+                targets.append(Target(*pair))
+        source = data.get("source", "")
+        if not isinstance(source, str):
+            reader.fail(place, "source", "must be text")
+            source = ""
+        if cycle:
+            plans.append(
+                IndicatorPlan(
+                    cycle=cycle,
+                    baseline_period=baseline[0] if baseline else None,
+                    baseline_value=baseline[1] if baseline else None,
+                    targets=tuple(targets),
+                    source=source,
+                )
+            )
+    return tuple(plans)
+
+
 def _indicator(reader: _Reader, raw: Any, position: int, areas: set[str]) -> Indicator | None:
     data = reader.obj(raw, f"indicator {position}", "indicators")
     ident = reader.text(data, f"indicator {position}", "id")
@@ -413,6 +497,7 @@ def _indicator(reader: _Reader, raw: Any, position: int, areas: set[str]) -> Ind
         unit=str(data.get("unit", "")),
         minimum_important_difference=mid,
         observations=tuple(observations),
+        plans=_plans(reader, data.get("plans"), where),
     )
 
 
@@ -634,6 +719,13 @@ def parse_history(data: Any) -> History:
     previous = _arrangement(reader, root.get("previous_arrangement"), deflator)
     staff_day_cost = reader.number(root, "history", "staff_day_cost")
     _check_links(reader, cycles, deflator)
+    known = {c.id for c in cycles}
+    for indicator in indicators:
+        for plan in indicator.plans:
+            if plan.cycle not in known:
+                reader.fail(
+                    f"indicator '{indicator.id}'", "plans", f"{plan.cycle!r} is not a cycle id"
+                )
     if reader.problems:
         raise HistoryError(reader.problems)
     assert as_of is not None  # guaranteed when no problem was found

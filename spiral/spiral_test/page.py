@@ -94,5 +94,19 @@ def report_html(report: SpiralReport, *, measure: Measure = "value") -> str:
             )
         outcome_rows = [{"name": o.name, **o.figures()} for o in cycle.outcomes]
         parts.append(_table(outcome_rows, f"Outcomes of {cycle.cycle_id} against comparators"))
+        plan_rows = [
+            {
+                "indicator": p.name,
+                "baseline": p.baseline_value,
+                "baseline_period": p.baseline_period,
+                "latest": p.latest_value,
+                "latest_period": p.latest_period,
+                "change_from_baseline": p.change_from_baseline,
+                "targets": "; ".join(f"{t.target:g} by {t.period}: {t.label}" for t in p.targets),
+                "source": p.source,
+            }
+            for p in cycle.plans
+        ]
+        parts.append(_table(plan_rows, f"Outcomes of {cycle.cycle_id} against its plan"))
     parts.append("</body></html>")
     return "\n".join(parts)
