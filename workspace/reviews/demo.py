@@ -23,6 +23,13 @@ the programmes show every verdict of the Spiral test with the history that earns
   (*improving*); cycle 2 held them level while real cost per head rose 9% (*declining*:
   value worse), which is why its review recommends decommissioning the night shelter.
 
+The indicator series are not kept here but in the areas that own them
+(:mod:`workspace.reviews.demo_outcomes`): Kingsmere's own indicators in the needs data, for
+Kingsmere and four fictional comparators that join its comparator group, and one outcomes
+framework per cycle linking them with a baseline and a target. The review assembles its
+outcome evidence from there; the history file uploaded here carries the rest (spend,
+reach, price index, transaction costs, effort).
+
 The records are created through the services, so the audit trail holds them.
 """
 
@@ -39,7 +46,15 @@ from django.contrib.auth.models import User
 
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
+from workspace.needs.models import Area
 from workspace.reviews import services
+from workspace.reviews.demo_outcomes import (
+    FICTIONAL_AREAS,
+    KINGSMERE,
+    cycle_frameworks,
+    fictional_comparators,
+    local_indicator,
+)
 from workspace.reviews.models import PlanResponse, ProgrammeFigures
 
 YEARS = tuple(f"{y}/{str(y + 1)[-2:]}" for y in range(2014, 2026))
@@ -57,16 +72,11 @@ DEFLATOR = {
     ),
 }
 
-COMPARATORS = [
-    {"code": "E06099902", "name": "Ashcombe (fictional)"},
-    {"code": "E06099903", "name": "Brindleford (fictional)"},
-    {"code": "E06099904", "name": "Corrow (fictional)"},
-    {"code": "E06099905", "name": "Dunsley (fictional)"},
-]
-COMPARATOR_OFFSETS = (-1.6, 0.7, 1.9, -1.0)
+COMPARATORS = [{"code": code, "name": name} for code, name, _ in FICTIONAL_AREAS]
+COMPARATOR_OFFSETS = tuple(offset for _, _, offset in FICTIONAL_AREAS)
 """How far each comparator sits from the comparators' mean, in points."""
 
-AREA = "E06099901"
+AREA = KINGSMERE
 POPULATION = 186_000
 
 
@@ -80,7 +90,10 @@ class IndicatorStory:
     denominator: int
     comparators: dict[str, float]
     gap: dict[str, float]
+    outcome: str
     key: bool = True
+    target_gain: float = 3.0
+    """The outcomes frameworks' target: this many points better than the baseline."""
 
     def values(self) -> list[dict[str, Any]]:
         rows = []
@@ -103,18 +116,6 @@ class IndicatorStory:
                     }
                 )
         return rows
-
-    def as_history(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "unit": "%",
-            "polarity": self.polarity,
-            "key": self.key,
-            "measure": "proportion",
-            "multiplier": 100,
-            "values": self.values(),
-        }
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,7 @@ STORIES: tuple[ProgrammeStory, ...] = (
                 denominator=1100,
                 comparators=_series(63.0, {"2017/18": 0.4, "2019/20": 0.5, "2022/23": 0.6}),
                 gap=_level({"2014/15": -2.2, "2021/22": 4.0, "2022/23": 10.0}),
+                outcome="People regain their independence after a stay in hospital",
             ),
         ),
         previous_cost=24_600_000,
@@ -219,6 +221,7 @@ STORIES: tuple[ProgrammeStory, ...] = (
                 denominator=1300,
                 comparators=_series(15.2, {"2016/17": -0.3, "2019/20": 0.3, "2022/23": 0.2}),
                 gap=_level({"2014/15": -1.3, "2018/19": 2.0, "2019/20": 4.0}),
+                outcome="People complete treatment and stay in recovery",
             ),
             IndicatorStory(
                 id="continuity-after-prison",
@@ -227,6 +230,7 @@ STORIES: tuple[ProgrammeStory, ...] = (
                 denominator=260,
                 comparators=_series(30.0, {"2019/20": 2.0, "2021/22": 3.0, "2022/23": 3.0}),
                 gap=_level({"2014/15": -8.0, "2022/23": 6.0, "2023/24": 13.0}),
+                outcome="People leaving prison carry on their treatment",
             ),
         ),
         previous_cost=5_900_000,
@@ -283,14 +287,16 @@ STORIES: tuple[ProgrammeStory, ...] = (
                         "2023/24": 2.2,
                     }
                 ),
+                outcome="Every family is visited soon after a birth",
             ),
             IndicatorStory(
                 id="breastfeeding-6-8-weeks",
-                name="Babies breastfed at 6 to 8 weeks (context, not counted)",
+                name="Babies breastfed at 6 to 8 weeks",
                 polarity="higher_is_better",
                 denominator=1900,
                 comparators=_series(47.5, {"2019/20": 0.6, "2022/23": 0.8}),
                 gap=_level({"2014/15": -4.6}),
+                outcome="Babies get a healthy start",
                 key=False,
             ),
         ),
@@ -331,6 +337,7 @@ STORIES: tuple[ProgrammeStory, ...] = (
                     29.0, {"2019/20": -0.5, "2020/21": -0.5, "2022/23": -1.5, "2023/24": -1.6}
                 ),
                 gap=_level({"2014/15": 2.0, "2019/20": -1.5, "2020/21": -4.0}),
+                outcome="Abuse is not repeated",
             ),
         ),
         previous_cost=1_650_000,
@@ -383,6 +390,7 @@ STORIES: tuple[ProgrammeStory, ...] = (
                 denominator=1250,
                 comparators=_series(52.0, {"2019/20": 0.8, "2021/22": 0.4, "2022/23": -0.6}),
                 gap=_level({"2014/15": -4.0, "2019/20": 3.0, "2020/21": 8.0, "2022/23": 7.0}),
+                outcome="Households threatened with homelessness keep or find a home",
             ),
         ),
         previous_cost=3_150_000,
@@ -470,7 +478,6 @@ def demo_history(programme: Programme, story: ProgrammeStory) -> dict[str, Any]:
             "area": {"code": AREA, "name": "Kingsmere (fictional)"},
         },
         "as_of": "2026-03-31",
-        "comparators": COMPARATORS,
         "deflator": DEFLATOR,
         "staff_day_cost": 295,
         "previous_arrangement": {
@@ -478,7 +485,6 @@ def demo_history(programme: Programme, story: ProgrammeStory) -> dict[str, Any]:
             "population": POPULATION,
             "service_users": story.previous_users,
         },
-        "indicators": [indicator.as_history() for indicator in story.indicators],
         "cycles": entries,
     }
 
@@ -490,11 +496,23 @@ def load_reviews_demo(*, cast: Cast, progress: Callable[[str], object] = print) 
         return
     users: dict[str, User] = dict(cast.users)  # type: ignore[arg-type]
     programmes = {p.name: p for p in Programme.objects.filter(organisation=council)}
+    if not Area.objects.filter(code=KINGSMERE).exists():
+        from workspace.needs.demo import load_needs_demo
+
+        load_needs_demo(cast=cast, progress=progress)
+    fictional_comparators(Area.objects.get(code=KINGSMERE))
     for story in STORIES:
         programme = programmes.get(story.name)
         if programme is None:
             continue
         progress(f"Loading the Spiral test figures of {story.name.lower()}…")
+        first = programme.cycles.order_by("number").first()
+        assert first is not None  # the cycles demo gives every programme its cycles
+        indicators = [
+            local_indicator(each, cycle=first, analyst=users["analyst"])
+            for each in story.indicators
+        ]
+        cycle_frameworks(programme, story.indicators, indicators, users=users)
         content = json.dumps(demo_history(programme, story)).encode()
         services.history_upload(actor=users["analyst"], programme=programme, content=content)
         cycles = list(programme.cycles.order_by("number"))

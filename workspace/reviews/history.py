@@ -11,8 +11,12 @@ programme, area         :func:`programme_source`             cycles, reviews (ar
 cycles, dates, review,  :func:`cycle_source`                 cycles (Recommendation),
 recommendations,                                             reviews (PlanResponse)
 addresses
-comparators,            :func:`indicator_source`             reviews (ProgrammeFigures;
-indicator series                                             later the indicators area)
+comparators,            :func:`indicator_source`             needs (series, comparator
+indicator series,                                            group) and plan (outcomes
+baselines, targets                                           frameworks), else reviews
+                                                             (ProgrammeFigures); see
+                                                             :mod:`~workspace.reviews.
+                                                             outcome_sources`
 deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
 cost, previous                                               later finance)
 arrangement
@@ -38,6 +42,7 @@ from django.utils import timezone
 from spiral.spiral_test.history import SCHEMA_VERSION
 from workspace.cycles.models import Cycle, Programme, Recommendation
 from workspace.reviews.models import CycleFigures, ProgrammeFigures
+from workspace.reviews.outcome_sources import area_code, outcome_evidence
 
 Part = dict[str, Any]
 
@@ -80,7 +85,7 @@ def programme_source(programme: Programme) -> Part:
     """The programme and its commissioning area (the lead organisation's ONS code by default)."""
     figures = _figures(programme)
     organisation = programme.organisation
-    code = (figures.area_code if figures else "") or organisation.ons_code or organisation.slug
+    code = area_code(programme)
     name = (figures.area_name if figures else "") or organisation.name
     return {
         "programme": {
@@ -93,11 +98,13 @@ def programme_source(programme: Programme) -> Part:
 
 
 def indicator_source(programme: Programme) -> Part:
-    """Comparator areas and the indicator series for the area and its comparators."""
-    figures = _figures(programme)
-    if figures is None:
-        return {"comparators": [], "indicators": []}
-    return {"comparators": list(figures.comparators), "indicators": list(figures.indicators)}
+    """Comparator areas, the indicator series and each cycle's baseline and targets.
+
+    From the needs data and the outcomes frameworks when they hold the programme's
+    indicators, else the review's own figures
+    (:func:`workspace.reviews.outcome_sources.outcome_evidence`).
+    """
+    return outcome_evidence(programme).part()
 
 
 def price_source(programme: Programme) -> Part:

@@ -38,6 +38,7 @@ from workspace.reviews.forms import (
 )
 from workspace.reviews.history import cycle_id, recommendation_ids
 from workspace.reviews.models import CycleFigures, CycleReview, PlanResponse
+from workspace.reviews.outcome_sources import outcome_evidence
 from workspace.reviews.presenters import (
     SORT_KEYS,
     cycle_assessment,
@@ -212,6 +213,7 @@ def _report_context(programme: Programme) -> dict[str, Any]:
         "reason_figures": reason_figures,
         "colours": COLOURS,
         "generated": timezone.localtime(),
+        "evidence": outcome_evidence(programme),
     }
 
 
@@ -275,6 +277,8 @@ def cycle_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         previous_responses=previous_responses,
         has_next=hasattr(cycle, "next_cycle"),
         reason_figures=reason_figures,
+        evidence=outcome_evidence(programme),
+        cycle_key=cycle_id(cycle),
         may_edit=_may(request, programme, Capability.EDIT),
     )
 

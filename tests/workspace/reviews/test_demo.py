@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
+from django.test import Client
 
 from workspace.audit.models import AuditEvent
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
+from workspace.needs.models import ComparatorMember, Indicator, IndicatorValue
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
+from workspace.reviews.outcome_sources import outcome_evidence
 from workspace.reviews.services import programme_assess
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +48,53 @@ def test_the_demo_shows_every_verdict(demo: dict[str, Programme]) -> None:
         for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
     }
     assert seen == {"improving_spiral", "going_round_in_circles", "declining", "too_early_to_tell"}
+
+
+def test_the_demo_outcome_evidence_is_assembled_from_the_needs_data_and_frameworks(
+    demo: dict[str, Programme],
+) -> None:
+    for name, programme in demo.items():
+        evidence = outcome_evidence(programme)
+        assert evidence.assembled, name
+        assert ProgrammeFigures.objects.get(programme=programme).indicators == [], name
+        cycles = programme.cycles.count()
+        for indicator in evidence.indicators:
+            if indicator["id"] == "91894":  # Fingertips, linked by the plan demo in cycle 3
+                assert [p["cycle"] for p in indicator["plans"]] == ["cycle-3"]
+                continue
+            assert [p["cycle"] for p in indicator["plans"]] == [
+                f"cycle-{n}" for n in range(1, cycles + 1)
+            ], (name, indicator["id"])
+    ids = {i["id"] for i in outcome_evidence(demo["Adult home care"]).indicators}
+    assert ids == {"reablement-91-days", "91894"}
+
+
+def test_the_fictional_comparators_are_marked_and_join_kingsmeres_real_group(
+    demo: dict[str, Programme],
+) -> None:
+    members = list(
+        ComparatorMember.objects.filter(area__code="E06099901").select_related("comparator")
+    )
+    real = [m.comparator for m in members if not m.comparator.fictional]
+    fictional = [m.comparator for m in members if m.comparator.fictional]
+    assert len(real) == 10
+    assert [a.name for a in fictional] == ["Ashcombe", "Brindleford", "Corrow", "Dunsley"]
+    assert all("Fictional comparator" in a.derivation for a in fictional)
+    assert max(m.rank for m in members if not m.comparator.fictional) < min(
+        m.rank for m in members if m.comparator.fictional
+    )
+    # no invented figure for a real council: the local indicators hold none of their values
+    local = Indicator.objects.filter(organisation__isnull=False)
+    assert not IndicatorValue.objects.filter(indicator__in=local, area__in=real).exists()
+
+
+def test_the_needs_assessment_still_compares_kingsmere_with_real_fingertips_data(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    cycle = demo["Adult home care"].cycles.get(number=3)
+    response = client_for("analyst").get(f"/cycles/{cycle.pk}/needs-assessment/")
+    assert response.status_code == 200
+    assert "Warrington" in response.content.decode()
 
 
 def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:

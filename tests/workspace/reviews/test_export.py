@@ -1,5 +1,9 @@
 """The exported history gives, under ``spiral review``, the verdicts the workspace shows.
 
+The demo's outcome evidence is assembled from the needs data and the outcomes frameworks,
+so the exported file carries those series and each cycle's baseline and targets, and the
+command line must read the same outcome against the plan as the workspace.
+
 The history is downloaded through the page, written to a file and read by the command line
 (``spiral review FILE -o report.json``); every cycle's verdict and deciding reason must
 match the workspace's own Spiral test of the same programme.
@@ -47,6 +51,16 @@ def test_spiral_review_on_the_exported_file_gives_the_workspace_verdicts(
             for c in cli["cycles"]
         ]
         assert command_line == workspace, name
+        planned = [
+            [(p.indicator_id, [t.status for t in p.targets]) for p in c.plans]
+            for c in report.cycles
+        ]
+        cli_planned = [
+            [(p["indicator_id"], [t["status"] for t in p["targets"]]) for p in c["plans"]]
+            for c in cli["cycles"]
+        ]
+        assert cli_planned == planned, name
+        assert any(planned), name  # the demo's outcomes frameworks give every programme plans
 
 
 def test_the_review_report_pdf_is_readable_and_carries_the_verdicts(
