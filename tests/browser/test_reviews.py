@@ -2,7 +2,8 @@
 
 Sign in as the approver → open the portfolio → filter to the programmes going round in
 circles → open a programme's spiral → read the evidence behind a verdict → open the cycle's
-review → open the review report. Then a commissioner writes the review's findings. A
+review, with its outcomes against the plan and where the outcome evidence came from → open
+the review report. Then a commissioner writes the review's findings. A
 screenshot of each main page goes to ``test-output/screenshots/``.
 """
 
@@ -18,6 +19,8 @@ from playwright.sync_api import Page, expect
 from workspace.cycles.demo import load_cycles_demo
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
+from workspace.needs.demo import load_needs_demo
+from workspace.plan.demo import load_plan_demo
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.history import programme_history
 
@@ -26,8 +29,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def kingsmere(browser_cast: Cast) -> Cast:
-    load_cycles_demo(cast=browser_cast, progress=lambda _: None)
-    load_reviews_demo(cast=browser_cast, progress=lambda _: None)
+    for load in (load_cycles_demo, load_needs_demo, load_plan_demo, load_reviews_demo):
+        load(cast=browser_cast, progress=lambda _: None)
     return browser_cast
 
 
@@ -66,6 +69,11 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
     page.get_by_role("link", name="Open the review of cycle 2").click()
     expect(page.get_by_role("heading", name="Review: did it work, and what next?")).to_be_visible()
     expect(page.get_by_test_id("recommendations")).to_contain_text("Not taken up")
+    provenance = page.get_by_test_id("outcome-provenance")
+    expect(provenance).to_contain_text("the needs data and the outcomes frameworks")
+    expect(provenance).to_contain_text("fictional: Ashcombe, Brindleford, Corrow, Dunsley")
+    expect(provenance).to_contain_text("outcomes framework 'Domestic abuse support: outcomes")
+    expect(page.get_by_test_id("plan-targets")).to_contain_text("20.8 by 2024/25: met")
     screenshot("reviews-cycle-review")
 
     page.get_by_role("link", name="Review report", exact=True).click()
@@ -75,6 +83,7 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
         )
     ).to_be_visible()
     expect(page.locator("svg").first).to_be_visible()
+    expect(page.get_by_text("Where the outcome evidence comes from")).to_be_visible()
     screenshot("reviews-report")
 
 
