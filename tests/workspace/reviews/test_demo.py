@@ -94,7 +94,9 @@ def test_the_needs_assessment_still_compares_kingsmere_with_real_fingertips_data
     cycle = demo["Adult home care"].cycles.get(number=3)
     response = client_for("analyst").get(f"/cycles/{cycle.pk}/needs-assessment/")
     assert response.status_code == 200
-    assert "Warrington" in response.content.decode()
+    page = response.content.decode()
+    assert "Warrington" in page
+    assert "Also in the group, fictional: Ashcombe, Brindleford, Corrow, Dunsley." in page
 
 
 def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:
