@@ -4,7 +4,9 @@ The Spiral test reads a programme's history (``docs/spiral-test.md``). The cycle
 dates and their review recommendations live in :mod:`workspace.cycles`; the figures —
 indicator series for the area and its comparators, spend, population, service users,
 transaction costs and effort by stage — are kept here, entered or uploaded by an analyst,
-until the areas that own them supply them (see :mod:`workspace.reviews.history`).
+until the areas that own them supply them (see :mod:`workspace.reviews.history`; the
+indicator series already come from the needs data and the outcomes frameworks when those
+hold them, :mod:`workspace.reviews.outcome_sources`).
 
 Changes go through ``services.py``, which records each in the audit trail.
 """

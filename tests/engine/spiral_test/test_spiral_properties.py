@@ -6,6 +6,7 @@
 - Deflating with a constant price index changes no verdict, nor does multiplying a price
   index by a constant.
 - A verdict of "too early to tell" always says what is missing.
+- A plan's baseline and targets (``indicators[].plans``) never change a verdict.
 """
 
 from typing import Any
@@ -95,3 +96,37 @@ def test_too_early_to_tell_always_says_what_is_missing(history: dict[str, Any]) 
     for verdict, missing in summary(history).values():
         if verdict == "too_early_to_tell":
             assert missing
+
+
+plans = st.lists(
+    st.fixed_dictionaries(
+        {
+            "cycle": st.sampled_from(["A", "B"]),
+            "baseline": st.fixed_dictionaries(
+                {"period": st.sampled_from(PERIODS), "value": quarter.map(lambda q: 50 + q)}
+            ),
+            "targets": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "period": st.sampled_from([*PERIODS, "2025/26"]),
+                        "value": quarter.map(lambda q: 50 + q),
+                    }
+                ),
+                max_size=3,
+            ),
+        }
+    ),
+    max_size=2,
+    unique_by=lambda plan: plan["cycle"],
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(history=histories(), chosen=plans)
+def test_a_plans_baseline_and_targets_never_change_a_verdict(
+    history: dict[str, Any], chosen: list[dict[str, Any]]
+) -> None:
+    before = summary(history)
+    for indicator in history["indicators"]:
+        indicator["plans"] = chosen
+    assert summary(history) == before
