@@ -15,8 +15,7 @@ comparators,            :func:`indicator_source`             needs (series, comp
 indicator series,                                            group) and plan (outcomes
 baselines, targets                                           frameworks), else reviews
                                                              (ProgrammeFigures); see
-                                                             :mod:`~workspace.reviews.
-                                                             outcome_sources`
+                                                             ``outcome_sources.py``
 deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
 cost, previous                                               later finance)
 arrangement
