@@ -385,10 +385,9 @@ def age_band_import(
         raise ValidationError({"statistic": "Choose a DSR, an ISR or life expectancy"})
     if Indicator.objects.filter(organisation=organisation, key=key).exists():
         raise ValidationError({"key": "Your council already has an indicator with this id"})
-    saved = _SavedUpload(upload)
-    if saved.suffix not in {".csv", ".xlsx", ".xlsm"}:
+    if Path(upload.name or "").suffix.lower() not in {".csv", ".xlsx", ".xlsm"}:
         raise ImportErrors([Problem(None, "file", "The file must be a CSV or an Excel workbook")])
-    with saved as path:
+    with _SavedUpload(upload) as path:
         table = read_age_band_file(path, statistic=statistic, standard=standard_population)
     known = {area.code: area for area in Area.objects.all()}
     problems = _banded_problems(table, known=known, statistic=statistic, reference=reference)

@@ -41,11 +41,13 @@ def _pages(assessment: NeedsAssessment) -> list[tuple[str, str, frozenset[str]]]
         ("get", base, COMMISSIONING_READERS),
         ("get", f"{base}edit/", EDITORS),
         ("get", f"{base}upload/", EDITORS),
+        ("get", f"{base}upload-age-bands/", EDITORS),
         ("get", f"{base}document/", COMMISSIONING_READERS),
         ("get", f"{base}document.pdf", COMMISSIONING_READERS),
         ("get", f"{base}figures.csv", COMMISSIONING_READERS),
         ("post", f"{base}edit/", EDITORS),
         ("post", f"{base}upload/", EDITORS),
+        ("post", f"{base}upload-age-bands/", EDITORS),
     ]
 
 
