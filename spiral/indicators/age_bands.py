@@ -303,8 +303,11 @@ def _missing_bands(
         return []
     used = set(rows["band"])
     needed = [label for label in bands if every or label in used]
-    held = pd.crosstab([rows["area_code"], rows["period"]], rows["band"]).reindex(
-        columns=needed, fill_value=0
+    held = (
+        rows.groupby(["area_code", "period", "band"], sort=False)
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=needed, fill_value=0)
     )
     lacking = held == 0
     first_row = (
