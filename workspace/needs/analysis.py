@@ -291,8 +291,10 @@ def _forecast(figures: IndicatorFigures, area: Area) -> None:
     row = figures.area_row
     if figures.indicator.age_banded:
         figures.forecast_note = (
-            "No demand forecast: it needs a crude prevalence, and this indicator is "
-            "standardised by age (or is a life expectancy)."
+            "No demand forecast: life expectancy is not a count of demand."
+            if figures.indicator.statistic == Indicator.Statistic.LIFE_EXPECTANCY
+            else "No demand forecast: it needs a crude prevalence, and this indicator is "
+            "standardised by age."
         )
         return
     population = area.context.get("population_by_year") or {}
