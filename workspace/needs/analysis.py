@@ -117,12 +117,6 @@ def _status(label: str) -> str:
 
 def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None:
     indicator = figures.indicator
-    local = latest[(latest["area_code"] != ENGLAND) & latest["value"].notna()].reset_index(
-        drop=True
-    )
-    if len(local) < 3 or not local["numerator"].sum() > 0:
-        figures.funnel_note = "Too few areas with data for a funnel plot."
-        return
     if indicator.statistic == Indicator.Statistic.LIFE_EXPECTANCY:
         figures.funnel_note = "Funnel plots are not drawn for life expectancy."
         return
@@ -131,6 +125,12 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
             "No funnel plot: each area's ratio is against its own comparator group, so the "
             "areas share no common average."
         )
+        return
+    local = latest[(latest["area_code"] != ENGLAND) & latest["value"].notna()].reset_index(
+        drop=True
+    )
+    if len(local) < 3 or not local["numerator"].sum() > 0:
+        figures.funnel_note = "Too few areas with data for a funnel plot."
         return
     if indicator.statistic == Indicator.Statistic.PROPORTION:
         limits = calculate_funnel_limits(

@@ -32,7 +32,14 @@ from workspace.demo.personas import Cast
 from workspace.needs import services
 from workspace.needs.analysis import assessment_figures, figures_csv_rows
 from workspace.needs.demo import LE_FEMALE, PREVENTABLE
-from workspace.needs.models import AgeBandCount, Area, Indicator, IndicatorValue, NeedsAssessment
+from workspace.needs.models import (
+    AgeBandCount,
+    Area,
+    ComparatorMember,
+    Indicator,
+    IndicatorValue,
+    NeedsAssessment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -460,3 +467,71 @@ def test_the_page_document_csv_and_api_show_the_dsr_and_life_expectancy(
     assert le["lower_ci_95"] < le["value"] < le["upper_ci_95"]
     assert le["unit"] == "years"
     assert figures_csv_rows(figures)[0][0] == "section"
+
+
+def _assess(cast: Cast, cycle: Cycle, indicator: Indicator) -> NeedsAssessment:
+    return services.needs_assessment_save(
+        actor=cast.users["analyst"],
+        cycle=cycle,
+        area=Area.objects.get(code=KINGSMERE),
+        indicators=[indicator],
+        summary="",
+    )
+
+
+def test_an_isr_against_england_is_funnelled_around_100_and_compared(
+    cast: Cast, cycle: Cycle, areas: dict[str, Area]
+) -> None:
+    others = ("E08000001", "E08000002", "E08000003")
+    for code in others:
+        Area.objects.create(code=code, name=f"Area {code}", area_type="test")
+        ComparatorMember.objects.create(
+            area=areas[KINGSMERE], comparator=Area.objects.get(code=code), rank=len(code)
+        )
+    rows = _rows(codes=(KINGSMERE, WARRINGTON, *others, ENGLAND))
+    indicator = _import(cast, cycle, _file(rows), statistic="isr", key="local-smr")
+    figures = assessment_figures(_assess(cast, cycle, indicator))
+    item = figures.indicators[0]
+    assert item.funnel_svg.startswith("<svg")
+    assert item.funnel_note.startswith("Reference: 100.0.")
+    assert {row["significance"] for row in item.funnel_table} <= {
+        "High (0.001)", "High (0.025)", "Low (0.001)", "Low (0.025)", "Not significant",
+    }  # fmt: skip
+    assert item.england_value == pytest.approx(100.0)
+    # the comparator group's value pools observed over expected events
+    stored = _stored(indicator).set_index("area_code").loc[list(others)]
+    stored = stored[stored["period"] == "2023"]
+    pooled = 100 * stored["numerator"].sum() / stored["denominator"].sum()
+    assert item.comparator_value == pytest.approx(pooled)
+    assert item.vs_comparators in {"better", "similar", "worse"}
+
+
+def test_an_isr_against_each_areas_comparator_group_is_compared_with_100(
+    cast: Cast, cycle: Cycle, areas: dict[str, Area]
+) -> None:
+    ComparatorMember.objects.create(area=areas[KINGSMERE], comparator=areas[WARRINGTON], rank=1)
+    indicator = _import(
+        cast, cycle, _file(_rows()), statistic="isr", key="local-smr", reference="comparators"
+    )
+    stored = _stored(indicator).set_index(["area_code", "period"])
+    bands = _bands(indicator)
+    own = bands[bands["area_code"] == KINGSMERE]
+    group = bands[bands["area_code"] == WARRINGTON][["period", "age_band", "count", "population"]]
+    joined = own.merge(
+        group.rename(columns={"count": "ref_count", "population": "ref_pop"}),
+        on=["period", "age_band"],
+    )
+    expected = isr_ratio(
+        joined, "count", "population", "ref_count", "ref_pop", group_by=["period"],
+        refvalue=100, confidence=[95, 99.8],
+    )  # fmt: skip
+    assert stored.loc[KINGSMERE, "value"].tolist() == pytest.approx(expected["value"].tolist())
+    # Warrington and England have no comparator group: no value, and the reason
+    assert stored.loc[WARRINGTON, "value"].isna().all()
+    assert set(stored.loc[ENGLAND, "method"]) == {"not computed: no reference rates for every band"}
+    item = assessment_figures(_assess(cast, cycle, indicator)).indicators[0]
+    assert item.comparator_value == 100.0
+    assert item.vs_comparators in {"better", "similar", "worse"}
+    assert item.vs_england == "not compared"
+    assert item.funnel_svg == ""
+    assert "own comparator group" in item.funnel_note
