@@ -8,9 +8,15 @@ For each chosen indicator, in its latest period for the area:
 - a funnel plot of every local authority held (:func:`spiral.stats.funnel.calculate_funnel_limits`
   and :func:`spiral.stats.funnel.assign_funnel_significance`);
 - the area's trend with the trend test (:func:`spiral.stats.trend.trend_proportion` for
-  proportions, :func:`spiral.stats.trend.trend_slope` for rates);
+  proportions, :func:`spiral.stats.trend.trend_slope` for rates, standardised rates and
+  ratios and life expectancy);
 - a demand forecast (:func:`spiral.forecast.forecast_demand`): the latest denominator grown
-  at the area's average population growth, times the latest numerator over denominator.
+  at the area's average population growth, times the latest numerator over denominator
+  (not for indicators standardised by age, nor life expectancy).
+
+Age-banded indicators (DSR, ISR, life expectancy) are compared with their comparator group's
+value computed by the same engine method from the group's pooled bands; their funnel plots
+use the DSR and ISR funnels of :mod:`spiral.stats.funnel`.
 
 Nothing here computes a statistic itself: it gathers rows, calls the engine and draws the
 charts (:mod:`spiral.charts`).

@@ -1,8 +1,11 @@
 """Use cases for indicator data and needs assessments: each in one transaction, audited.
 
 Values and intervals always come from the engine (:mod:`spiral.stats.proportions`,
-:mod:`spiral.stats.rates`); imports go through the engine's validated readers, so a file
-lands whole or not at all. Rule breaches raise :class:`ValidationError` naming the field.
+:mod:`spiral.stats.rates`; for indicators stored by age band — DSRs, ISRs, life
+expectancy — :func:`spiral.indicators.age_bands.standardised_values`, which calls
+:mod:`spiral.stats.dsr`, :mod:`spiral.stats.isr` and :mod:`spiral.stats.life_expectancy`);
+imports go through the engine's validated readers, so a file lands whole or not at all.
+Rule breaches raise :class:`ValidationError` naming the field.
 """
 
 from __future__ import annotations
