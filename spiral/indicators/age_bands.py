@@ -192,8 +192,9 @@ def age_band_table(raw: pd.DataFrame, *, statistic: str, standard: str = "esp201
     Returns
     -------
     pandas.DataFrame
-        ``area_code``, ``period``, ``sex``, ``age_band`` (normalised), ``band_start``
-        (int), ``count`` and ``population`` (float), in the file's order.
+        ``area_code``, ``period``, ``sex``, ``age_band`` (normalised), ``band_order``
+        (the band's position among the allowed bands, youngest 0), ``count`` and
+        ``population`` (float), in the file's order.
 
     Raises
     ------
@@ -282,7 +283,7 @@ def age_band_table(raw: pd.DataFrame, *, statistic: str, standard: str = "esp201
             "period": text["period"].astype(object),
             "sex": sex,
             "age_band": band,
-            "band_start": band.map(order).astype(int),
+            "band_order": band.map(order).astype(int),
             "count": count,
             "population": population,
         }

@@ -286,7 +286,7 @@ def _fictional_deaths(areas: dict[str, Area]) -> dict[str, pd.DataFrame]:
     table = pd.concat([table, kingsmere], ignore_index=True)
     table = table[table["area_code"].isin(list(areas))]
     table["age_band"] = table["age"].str.removesuffix(" yrs")
-    table["band_start"] = table["age"].map({band: i for i, band in enumerate(FIVE_YEAR_BANDS)})
+    table["band_order"] = table["age"].map({band: i for i, band in enumerate(FIVE_YEAR_BANDS)})
     codes = sorted(set(table["area_code"]))
     scores = np.array(
         [areas[code].context.get("imd_2019_average_score", 22.0) for code in codes], dtype=float
@@ -300,8 +300,8 @@ def _fictional_deaths(areas: dict[str, Area]) -> dict[str, pd.DataFrame]:
     area_factor = table["area_code"].map(factor).to_numpy(dtype=float)
     years = table["period"].astype(int).to_numpy() - 2018
 
-    persons = table[(table["sex"] == "Persons") & (table["band_start"] < 15)].copy()
-    rate = np.asarray(PREVENTABLE_RATES, dtype=float)[persons["band_start"].to_numpy()] / 1e5
+    persons = table[(table["sex"] == "Persons") & (table["band_order"] < 15)].copy()
+    rate = np.asarray(PREVENTABLE_RATES, dtype=float)[persons["band_order"].to_numpy()] / 1e5
     chosen = table.index.get_indexer(persons.index)
     expected = persons["population"] * rate * area_factor[chosen] * 0.98 ** years[chosen]
     persons["count"] = rng.poisson(expected.to_numpy()).astype(float)
@@ -309,7 +309,7 @@ def _fictional_deaths(areas: dict[str, Area]) -> dict[str, pd.DataFrame]:
 
     for key, sex in ((LE_FEMALE, "Female"), (LE_MALE, "Male")):
         one = table[table["sex"] == sex]
-        infants = one[one["band_start"] == 0]
+        infants = one[one["band_order"] == 0]
         split = pd.concat(
             [
                 infants.assign(age_band="0", population=np.round(infants["population"] / 5)),
@@ -317,10 +317,10 @@ def _fictional_deaths(areas: dict[str, Area]) -> dict[str, pd.DataFrame]:
                     age_band="1-4",
                     population=infants["population"] - np.round(infants["population"] / 5),
                 ),
-                one[one["band_start"] > 0],
+                one[one["band_order"] > 0],
             ]
         )
-        split["band_start"] = split["age_band"].map(
+        split["band_order"] = split["age_band"].map(
             {band: i for i, band in enumerate(LIFE_EXPECTANCY_BANDS)}
         )
         starts = np.array([int(band.split("-")[0].rstrip("+")) for band in split["age_band"]])
@@ -376,7 +376,7 @@ def _age_banded(areas: dict[str, Area]) -> int:
         stored += services.age_bands_store(
             indicator=indicator,
             bands=bands[
-                ["area_code", "period", "sex", "age_band", "band_start", "count", "population"]
+                ["area_code", "period", "sex", "age_band", "band_order", "count", "population"]
             ],
             areas=areas,
         )

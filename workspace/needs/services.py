@@ -180,7 +180,7 @@ def age_bands_store(*, indicator: Indicator, bands: pd.DataFrame, areas: dict[st
                 period=str(record["period"]),
                 sex=str(record["sex"]),
                 age_band=str(record["age_band"]),
-                band_order=int(record["band_start"]),
+                band_order=int(record["band_order"]),
                 count=float(record["count"]),
                 population=float(record["population"]),
             )

@@ -72,7 +72,7 @@ def test_a_good_table_is_returned_tidy_in_file_order() -> None:
     assert len(table) == 38
     assert table["sex"].unique().tolist() == ["Persons"]
     assert table["age_band"].iloc[:2].tolist() == ["0-4", "5-9"]
-    assert table["band_start"].iloc[:3].tolist() == [0, 1, 2]
+    assert table["band_order"].iloc[:3].tolist() == [0, 1, 2]
     assert table["count"].iloc[0] == 10.0
 
 

@@ -401,7 +401,7 @@ def test_the_demo_deaths_are_the_same_every_time(cast: Cast, assessment: NeedsAs
     for key in first:
         pd.testing.assert_frame_equal(first[key], second[key])
     stored = _bands(Indicator.objects.get(key=PREVENTABLE))
-    made = first[PREVENTABLE].sort_values(["area_code", "period", "band_start"])
+    made = first[PREVENTABLE].sort_values(["area_code", "period", "band_order"])
     assert stored["count"].tolist() == made["count"].tolist()
 
 
