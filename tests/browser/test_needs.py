@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import SCREENSHOTS
 from workspace.cycles import services
 from workspace.cycles.models import Cycle
 from workspace.demo.personas import Cast
@@ -109,3 +110,73 @@ def test_an_analyst_builds_and_exports_the_needs_assessment(
         page.get_by_role("heading", name="Needs assessment: Adult home care, cycle 1")
     ).to_be_visible()
     screenshot("needs-assessment-document")
+
+
+def test_an_analyst_reads_a_dsr_and_uploads_data_by_age_band(
+    page: Page,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    home_care_cycle: Cycle,
+    tmp_path: Path,
+) -> None:
+    sign_in("analyst")
+    page.get_by_role("link", name="Programmes").click()
+    page.get_by_role("link", name="Adult home care").click()
+    page.get_by_role("link", name="Cycle 1").first.click()
+    page.get_by_role("link", name="Needs assessment figures").click()
+    dsr_name = "Under-75 mortality from causes considered preventable (fictional data)"
+    heading = page.get_by_role("heading", name=dsr_name, exact=True)
+    expect(heading).to_be_visible()
+    expect(page.get_by_text("Directly standardised rate (Dobson method)").first).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Life expectancy at birth, females (fictional data)")
+    ).to_be_visible()
+    # the DSR's own section (the last, by name): table with intervals, funnel plot, trend
+    top = heading.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    bottom = page.locator("main").evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / "needs-dsr-indicator.png"),
+        full_page=True,
+        clip={"x": 0, "y": top - 10, "width": 1280, "height": bottom - top + 10},
+    )
+
+    page.get_by_role("button", name="Upload data by age band").click()
+    expect(page.get_by_role("heading", name="Upload local data by age band")).to_be_visible()
+    page.get_by_label("Indicator id").fill("local-u75-cvd")
+    page.get_by_label("Indicator name").fill("Under-75 mortality from cardiovascular disease")
+    page.get_by_label("Directly standardised rate (Dobson method)").check()
+    page.get_by_label("European Standard Population 2013").check()
+    page.get_by_label("Per 100,000").check()
+    page.get_by_label("Low is good").check()
+    page.get_by_label("Unit").fill("per 100,000")
+    bands = [f"{age}-{age + 4}" for age in range(0, 75, 5)]
+    lines = ["area_code,period,age_band,count,population"]
+    for code, size in (("E06099901", 1), ("E08000007", 1), ("E92000001", 300)):
+        lines += [
+            f"{code},2023,{band},{(i + 2) * size},{12000 * size}" for i, band in enumerate(bands)
+        ]
+    bad = tmp_path / "cvd.csv"
+    bad.write_text("\n".join([*lines[:2], "E06099901,2023,5-9,lots,12000", *lines[3:]]) + "\n")
+    page.get_by_label("CSV or Excel file").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_role("alert")).to_contain_text("Row 2, count: 'lots' is not a number")
+    screenshot("needs-upload-age-bands-errors")
+
+    good = tmp_path / "cvd-fixed.csv"
+    good.write_text("\n".join(lines) + "\n")
+    page.get_by_label("Indicator id").fill("local-u75-cvd")
+    page.get_by_label("Indicator name").fill("Under-75 mortality from cardiovascular disease")
+    page.get_by_label("Directly standardised rate (Dobson method)").check()
+    page.get_by_label("Low is good").check()
+    page.get_by_label("Unit").fill("per 100,000")
+    page.get_by_label("CSV or Excel file").set_input_files(str(good))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_test_id("message")).to_contain_text(
+        "Imported Under-75 mortality from cardiovascular disease: 45 age-band rows, 3 values"
+    )
+    page.get_by_label("Under-75 mortality from cardiovascular disease").check()
+    page.get_by_role("button", name="Save needs assessment").click()
+    expect(
+        page.get_by_role("heading", name="Under-75 mortality from cardiovascular disease")
+    ).to_be_visible()

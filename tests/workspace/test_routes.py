@@ -108,6 +108,7 @@ EXPECTED = {
     "cycles/<int:pk>/needs-assessment/",
     "cycles/<int:pk>/needs-assessment/edit/",
     "cycles/<int:pk>/needs-assessment/upload/",
+    "cycles/<int:pk>/needs-assessment/upload-age-bands/",
     "cycles/<int:pk>/needs-assessment/document/",
     "cycles/<int:pk>/needs-assessment/document.pdf",
     "cycles/<int:pk>/needs-assessment/figures.csv",

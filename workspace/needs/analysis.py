@@ -8,9 +8,15 @@ For each chosen indicator, in its latest period for the area:
 - a funnel plot of every local authority held (:func:`spiral.stats.funnel.calculate_funnel_limits`
   and :func:`spiral.stats.funnel.assign_funnel_significance`);
 - the area's trend with the trend test (:func:`spiral.stats.trend.trend_proportion` for
-  proportions, :func:`spiral.stats.trend.trend_slope` for rates);
+  proportions, :func:`spiral.stats.trend.trend_slope` for rates, standardised rates and
+  ratios and life expectancy);
 - a demand forecast (:func:`spiral.forecast.forecast_demand`): the latest denominator grown
-  at the area's average population growth, times the latest numerator over denominator.
+  at the area's average population growth, times the latest numerator over denominator
+  (not for indicators standardised by age, nor life expectancy).
+
+Age-banded indicators (DSR, ISR, life expectancy) are compared with their comparator group's
+value computed by the same engine method from the group's pooled bands; their funnel plots
+use the DSR and ISR funnels of :mod:`spiral.stats.funnel`.
 
 Nothing here computes a statistic itself: it gathers rows, calls the engine and draws the
 charts (:mod:`spiral.charts`).
@@ -31,6 +37,7 @@ from spiral.forecast import forecast_demand
 from spiral.stats.comparison import benchmark_values, compare_table, compare_to_benchmark
 from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
 from spiral.stats.trend import trend_proportion, trend_slope
+from workspace.needs import services
 from workspace.needs.models import (
     Area,
     ComparatorMember,
@@ -116,6 +123,15 @@ def _status(label: str) -> str:
 
 def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None:
     indicator = figures.indicator
+    if indicator.statistic == Indicator.Statistic.LIFE_EXPECTANCY:
+        figures.funnel_note = "Funnel plots are not drawn for life expectancy."
+        return
+    if indicator.reference == Indicator.Reference.COMPARATORS:
+        figures.funnel_note = (
+            "No funnel plot: each area's ratio is against its own comparator group, so the "
+            "areas share no common average."
+        )
+        return
     local = latest[(latest["area_code"] != ENGLAND) & latest["value"].notna()].reset_index(
         drop=True
     )
@@ -134,7 +150,19 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
             local, "numerator", "denominator", statistic="proportion"
         )
         axis = "Population"
+    elif indicator.statistic == Indicator.Statistic.ISR:
+        limits = calculate_funnel_limits(
+            local,
+            "numerator",
+            "denominator",
+            statistic="ratio",
+            multiplier=indicator.multiplier,
+            ratio_type="isr",
+        )
+        marked = assign_funnel_significance(local, "numerator", "denominator", statistic="ratio")
+        axis = "Observed_events"
     else:
+        rate_type = "dsr" if indicator.statistic == Indicator.Statistic.DSR else "crude"
         limits = calculate_funnel_limits(
             local,
             "numerator",
@@ -142,7 +170,7 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
             rate="value",
             statistic="rate",
             multiplier=indicator.multiplier,
-            rate_type="crude",
+            rate_type=rate_type,
             years_of_data=1,
         )
         marked = assign_funnel_significance(
@@ -151,15 +179,18 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
             "denominator",
             rate="value",
             statistic="rate",
-            rate_type="crude",
+            rate_type=rate_type,
             multiplier=indicator.multiplier,
         )
         axis = "Events"
-    baseline = (
-        float(limits["baseline"].iloc[0])
-        if "baseline" in limits.columns
-        else float(local["numerator"].sum() / local["denominator"].sum() * indicator.multiplier)
-    )
+    if "baseline" in limits.columns:
+        baseline = float(limits["baseline"].iloc[0])
+    elif axis == "Observed_events":
+        baseline = indicator.multiplier
+    else:
+        baseline = float(
+            local["numerator"].sum() / local["denominator"].sum() * indicator.multiplier
+        )
     x_column = "denominator" if axis == "Population" else "numerator"
     points = []
     for record in marked.to_dict("records"):
@@ -204,11 +235,14 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
         },
         baseline=baseline,
         title=f"{indicator.name}, {figures.period}: funnel plot",
-        x_label="Denominator" if axis == "Population" else "Events",
+        x_label={"Population": "Denominator", "Observed_events": "Observed events"}.get(
+            axis, "Events"
+        ),
         y_label=indicator.unit,
     )
+    centre = "Reference" if axis == "Observed_events" else f"Average of {len(local)} areas"
     figures.funnel_note = (
-        f"Average of {len(local)} areas: {baseline:,.1f}. Limits at 95% and 99.8% "
+        f"{centre}: {baseline:,.1f}. Limits at 95% and 99.8% "
         f"({'Wilson' if axis == 'Population' else 'exact Poisson'} method)."
     )
 
@@ -250,7 +284,8 @@ def _trend(figures: IndicatorFigures, frame: pd.DataFrame, area: Area) -> None:
             f": p = {p_value:.3g}" if p_value is not None else ""
         )
     else:
-        result = trend_slope(series, polarity="polarity", points=5, min_points=3)
+        usable = series[series["value"].notna()].reset_index(drop=True)
+        result = trend_slope(usable, polarity="polarity", points=5, min_points=3)
         slope = _float(result["slope"].iloc[0])
         figures.trend_test = "Weighted regression slope over the last 5 periods, 95% level" + (
             f": {slope:+.2f} a period" if slope is not None else ""
@@ -260,6 +295,14 @@ def _trend(figures: IndicatorFigures, frame: pd.DataFrame, area: Area) -> None:
 
 def _forecast(figures: IndicatorFigures, area: Area) -> None:
     row = figures.area_row
+    if figures.indicator.age_banded:
+        figures.forecast_note = (
+            "No demand forecast: life expectancy is not a count of demand."
+            if figures.indicator.statistic == Indicator.Statistic.LIFE_EXPECTANCY
+            else "No demand forecast: it needs a crude prevalence, and this indicator is "
+            "standardised by age."
+        )
+        return
     population = area.context.get("population_by_year") or {}
     if row is None or len(population) < 2 or not row["denominator"] > 0:
         figures.forecast_note = "No population series for this area, so no forecast."
@@ -301,6 +344,62 @@ def _forecast(figures: IndicatorFigures, area: Area) -> None:
     )
 
 
+def _pooled_bands_value(indicator: Indicator, period: str, comparators: list[Area]) -> float | None:
+    """The comparator group's DSR or life expectancy from its pooled age bands (engine)."""
+    bands = services.age_bands_frame(indicator)
+    members = bands[
+        (bands["period"] == period) & bands["area_code"].isin([c.code for c in comparators])
+    ]
+    if members.empty:
+        return None
+    pooled = (
+        members.groupby(["period", "age_band", "band_order"], as_index=False)[
+            ["count", "population"]
+        ]
+        .sum()
+        .assign(area_code="comparators")
+    )
+    value = services.banded_values_compute(indicator, pooled)["value"]
+    return _float(value.iloc[0]) if len(value) else None
+
+
+def _comparator_benchmark(
+    figures: IndicatorFigures, latest: pd.DataFrame, area: Area, comparators: list[Area]
+) -> None:
+    """The area against its comparator group's pooled value.
+
+    Proportions, crude rates and ISRs against England: ``multiplier x sum(numerator) /
+    sum(denominator)`` of the group (for an ISR, observed over expected events). DSRs and
+    life expectancy: the same method applied to the group's age bands summed. An ISR
+    against each area's comparator group is compared with 100, its group's own value.
+    """
+    indicator = figures.indicator
+    own = latest[latest["area_code"] == area.code]
+    if own.empty or not comparators:
+        return
+    if indicator.reference == Indicator.Reference.COMPARATORS:
+        benchmark: float | None = indicator.multiplier
+    elif indicator.statistic in (Indicator.Statistic.DSR, Indicator.Statistic.LIFE_EXPECTANCY):
+        benchmark = _pooled_bands_value(indicator, str(figures.period), comparators)
+    else:
+        groups = pd.DataFrame(
+            {"area_code": area.code, "comparator_code": [c.code for c in comparators]}
+        )
+        pooled = benchmark_values(
+            latest,
+            groups=groups,
+            multiplier=indicator.multiplier,
+            keys=["indicator_id", "period"],
+            output="comparator_value",
+        )
+        benchmark = _float(pooled.loc[pooled["area_code"] == area.code, "comparator_value"].iloc[0])
+    if benchmark is None:
+        return
+    figures.comparator_value = benchmark
+    compared = compare_to_benchmark(own, benchmark=benchmark, output="vs_comparators")
+    figures.vs_comparators = str(compared["vs_comparators"].iloc[0])
+
+
 def indicator_figures(
     indicator: Indicator, area: Area, comparators: list[Area], *, include_funnel: bool = True
 ) -> IndicatorFigures:
@@ -313,17 +412,6 @@ def indicator_figures(
     figures = IndicatorFigures(indicator=indicator, period=period)
     latest = frame[frame["period"] == period].reset_index(drop=True)
     compared = compare_table(latest, benchmark_area=ENGLAND, keys=["indicator_id", "period"])
-    groups = pd.DataFrame(
-        {"area_code": area.code, "comparator_code": [c.code for c in comparators]}
-    )
-    pooled = benchmark_values(
-        latest,
-        groups=groups,
-        multiplier=indicator.multiplier,
-        keys=["indicator_id", "period"],
-        output="comparator_value",
-    )
-    pooled = compare_to_benchmark(pooled, benchmark="comparator_value", output="vs_comparators")
     wanted = {area.code, ENGLAND, *(c.code for c in comparators)}
     rank = {c.code: position for position, c in enumerate(comparators, start=1)}
     for record in compared.to_dict("records"):
@@ -353,10 +441,7 @@ def indicator_figures(
         if record["area_code"] == ENGLAND:
             figures.england_value = _float(record["value"])
     figures.table.sort(key=lambda row: row["order"])
-    mine = pooled[pooled["area_code"] == area.code]
-    if not mine.empty:
-        figures.comparator_value = _float(mine["comparator_value"].iloc[0])
-        figures.vs_comparators = str(mine["vs_comparators"].iloc[0])
+    _comparator_benchmark(figures, latest, area, comparators)
     if include_funnel:
         _funnel(figures, latest, area)
     _trend(figures, frame, area)

@@ -14,8 +14,19 @@
   (:func:`spiral.comparators.nearest_neighbours` on IMD average score, weight 2, population
   and share aged 65 and over, weight 1 each).
 
+- **Fictional deaths by age band** (:func:`_fictional_deaths`): real data by age band
+  exist only for the populations (ONS mid-year estimates by five-year band, 2018–2023), so
+  the demo's age-banded indicators — under-75 mortality from causes considered preventable
+  (a DSR) and life expectancy at birth for females and males — use deaths drawn from a
+  Poisson distribution with a fixed seed (:data:`FICTIONAL_SEED`) around made-up
+  age-specific rates (:data:`PREVENTABLE_RATES`, :func:`_all_cause_rate`), scaled for each
+  area by its IMD score and a small random factor. They are labelled fictional in their
+  names and sources. Life expectancy needs the band under 1 apart from 1-4: the ONS 0-4
+  population is split one fifth and four fifths (a stated assumption).
+
 Values and intervals are computed by the engine
-(:func:`workspace.needs.services.indicator_values_store`).
+(:func:`workspace.needs.services.indicator_values_store` and
+:func:`workspace.needs.services.age_bands_store`).
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from spiral.comparators import nearest_neighbours
+from spiral.indicators.age_bands import LIFE_EXPECTANCY_BANDS
 from spiral.indicators.fingertips_counts import (
     demo_file,
     read_fingertips_counts,
@@ -86,13 +98,27 @@ META = {
     "93085": Meta("Smoking at time of delivery", POLARITY.LOW, "%"),
     "93474": Meta("Deaths in hospital", POLARITY.NONE, "%"),
 }
+PREVENTABLE = "fictional-u75-preventable"
+LE_FEMALE = "fictional-le-birth-female"
+LE_MALE = "fictional-le-birth-male"
 PROGRAMME_INDICATORS = {
-    "Adult home care": ["93474", "93474-85+ yrs", "91894", "41203"],
-    "Drug and alcohol treatment": ["93085", "20401", "93474-<65 yrs"],
+    "Adult home care": ["93474", "93474-85+ yrs", "91894", "41203", PREVENTABLE, LE_FEMALE],
+    "Drug and alcohol treatment": ["93085", "20401", "93474-<65 yrs", PREVENTABLE, LE_MALE],
     "0–19 public health nursing": ["93085", "30302", "20401", "92266"],
     "Domestic abuse support": ["20401", "93474-<65 yrs"],
-    "Homelessness prevention": ["93474-<65 yrs", "41203", "93474"],
+    "Homelessness prevention": ["93474-<65 yrs", "41203", "93474", LE_MALE],
 }
+
+#: Seed of the fictional deaths: the same every time the demo is loaded.
+FICTIONAL_SEED = 20_260_301
+FICTIONAL_SOURCE = (
+    "FICTIONAL deaths by age band made up for Spiral's demonstration (Poisson draws, fixed "
+    "seed, around made-up age-specific rates) applied to real ONS mid-year population "
+    "estimates (Fingertips indicator 92708, Open Government Licence v3.0); not real figures"
+)
+#: Made-up death rates per 100,000 from causes considered preventable, bands 0-4 ... 70-74.
+PREVENTABLE_RATES = (5, 3, 4, 16, 27, 32, 40, 54, 81, 122, 176, 257, 365, 513, 702)
+FIVE_YEAR_BANDS = (*(f"{age}-{age + 4} yrs" for age in range(0, 90, 5)), "90+ yrs")
 
 
 def _areas() -> dict[str, Area]:
@@ -236,6 +262,127 @@ def _indicators(areas: dict[str, Area]) -> int:
     return stored
 
 
+def _all_cause_rate(start: np.ndarray, *, female: bool) -> np.ndarray:
+    """Made-up all-cause death rates a person a year at each band's start age (fictional)."""
+    middle = np.where(start == 0, 0.5, np.where(start == 90, 94, start + 2.5))
+    rate = 0.00015 + 3.2e-5 * np.exp(0.094 * middle)
+    rate = np.where(start == 0, 0.0040, np.where(start == 1, 0.00014, rate))
+    return rate * (0.78 if female else 1.0)
+
+
+def _fictional_deaths(areas: dict[str, Area]) -> dict[str, pd.DataFrame]:
+    """The demo's fictional deaths by age band for every area, by indicator key.
+
+    Populations are the real ONS estimates by five-year band (Kingsmere's are
+    Warrington's x 1.2, rounded); deaths are Poisson draws (seed :data:`FICTIONAL_SEED`)
+    around made-up rates times an area factor ``exp(0.015 x (IMD score - 22))`` times a
+    random factor (log-normal, sd 0.05) and, for preventable deaths, 2% fewer a year.
+    """
+    rng = np.random.default_rng(FICTIONAL_SEED)
+    table = read_fingertips_population(demo_file("population"))
+    table = table[table["age"].isin(FIVE_YEAR_BANDS)].copy()
+    kingsmere = table[table["area_code"] == TEMPLATE].assign(area_code=KINGSMERE)
+    kingsmere["population"] = np.round(kingsmere["population"] * SCALE)
+    table = pd.concat([table, kingsmere], ignore_index=True)
+    table = table[table["area_code"].isin(list(areas))]
+    table["age_band"] = table["age"].str.removesuffix(" yrs")
+    table["band_order"] = table["age"].map({band: i for i, band in enumerate(FIVE_YEAR_BANDS)})
+    codes = sorted(set(table["area_code"]))
+    scores = np.array(
+        [areas[code].context.get("imd_2019_average_score", 22.0) for code in codes], dtype=float
+    )
+    factor = dict(
+        zip(
+            codes, np.exp(0.015 * (scores - 22.0)) * rng.lognormal(0, 0.05, len(codes)), strict=True
+        )
+    )
+    factor["E92000001"] = 1.0
+    area_factor = table["area_code"].map(factor).to_numpy(dtype=float)
+    years = table["period"].astype(int).to_numpy() - 2018
+
+    persons = table[(table["sex"] == "Persons") & (table["band_order"] < 15)].copy()
+    rate = np.asarray(PREVENTABLE_RATES, dtype=float)[persons["band_order"].to_numpy()] / 1e5
+    chosen = table.index.get_indexer(persons.index)
+    expected = persons["population"] * rate * area_factor[chosen] * 0.98 ** years[chosen]
+    persons["count"] = rng.poisson(expected.to_numpy()).astype(float)
+    result = {PREVENTABLE: persons.assign(sex="Persons")}
+
+    for key, sex in ((LE_FEMALE, "Female"), (LE_MALE, "Male")):
+        one = table[table["sex"] == sex]
+        infants = one[one["band_order"] == 0]
+        split = pd.concat(
+            [
+                infants.assign(age_band="0", population=np.round(infants["population"] / 5)),
+                infants.assign(
+                    age_band="1-4",
+                    population=infants["population"] - np.round(infants["population"] / 5),
+                ),
+                one[one["band_order"] > 0],
+            ]
+        )
+        split["band_order"] = split["age_band"].map(
+            {band: i for i, band in enumerate(LIFE_EXPECTANCY_BANDS)}
+        )
+        starts = np.array([int(band.split("-")[0].rstrip("+")) for band in split["age_band"]])
+        chosen = table.index.get_indexer(split.index)
+        expected = (
+            split["population"].to_numpy()
+            * _all_cause_rate(starts, female=sex == "Female")
+            * area_factor[chosen]
+            * 0.99 ** years[chosen]
+        )
+        split["count"] = np.minimum(rng.poisson(expected), split["population"]).astype(float)
+        result[key] = split
+    return result
+
+
+FICTIONAL_META = {
+    PREVENTABLE: (
+        "Under-75 mortality from causes considered preventable (fictional data)",
+        Indicator.Statistic.DSR, 100_000.0, POLARITY.LOW, "per 100,000 (DSR)", "Persons", "<75 yrs",
+    ),
+    LE_FEMALE: (
+        "Life expectancy at birth, females (fictional data)",
+        Indicator.Statistic.LIFE_EXPECTANCY, 1.0, POLARITY.HIGH, "years", "Female", "At birth",
+    ),
+    LE_MALE: (
+        "Life expectancy at birth, males (fictional data)",
+        Indicator.Statistic.LIFE_EXPECTANCY, 1.0, POLARITY.HIGH, "years", "Male", "At birth",
+    ),
+}  # fmt: skip
+
+
+def _age_banded(areas: dict[str, Area]) -> int:
+    """The fictional age-banded indicators, values computed by the engine from their bands."""
+    stored = 0
+    for key, bands in _fictional_deaths(areas).items():
+        name, statistic, multiplier, polarity, unit, sex, age = FICTIONAL_META[key]
+        indicator, _ = Indicator.objects.update_or_create(
+            organisation=None,
+            key=key,
+            defaults={
+                "name": name,
+                "statistic": statistic,
+                "multiplier": multiplier,
+                "polarity": polarity,
+                "unit": unit,
+                "sex": sex,
+                "age": age,
+                "ci_method": services.BANDED_METHODS[statistic],
+                "source": FICTIONAL_SOURCE,
+                "standard_population": "esp2013" if statistic == "dsr" else "",
+            },
+        )
+        stored += services.age_bands_store(
+            indicator=indicator,
+            bands=bands[
+                ["area_code", "period", "sex", "age_band", "band_order", "count", "population"]
+            ],
+            areas=areas,
+        )
+    return stored
+
+
 def _comparators(areas: dict[str, Area]) -> None:
     context = pd.DataFrame(
         [
@@ -275,6 +422,19 @@ def load_needs_demo(*, cast: Cast, progress: Callable[[str], object] = print) ->
                 object_label=f"{rows} demo indicator values",
                 organisation=council,
                 after={"rows": rows, "source": FINGERTIPS_SOURCE},
+            )
+    if not Indicator.objects.filter(organisation__isnull=True, key=PREVENTABLE).exists():
+        progress("Making the fictional deaths by age band and computing DSRs and life expectancy…")
+        with transaction.atomic():
+            areas = {area.code: area for area in Area.objects.all()}
+            rows = _age_banded(areas)
+            audit_record(
+                actor=None,
+                action="indicator.demo_load",
+                object_type="needs.agebandcount",
+                object_label=f"{rows} fictional age-banded demo values",
+                organisation=council,
+                after={"rows": rows, "source": FICTIONAL_SOURCE, "seed": FICTIONAL_SEED},
             )
     kingsmere = Area.objects.get(code=KINGSMERE)
     progress("Writing the needs assessments…")

@@ -40,6 +40,17 @@ class Indicator(models.Model):
     class Statistic(models.TextChoices):
         PROPORTION = "proportion", "Proportion (Wilson score interval)"
         RATE = "rate", "Crude rate (Byar's method, exact below 10 events)"
+        DSR = "dsr", "Directly standardised rate (Dobson method)"
+        ISR = "isr", "Indirectly standardised ratio (Byar's method, exact below 10 events)"
+        LIFE_EXPECTANCY = "life_expectancy", "Life expectancy at birth (Chiang II, Silcocks)"
+
+    class Standard(models.TextChoices):
+        ESP2013 = "esp2013", "European Standard Population 2013"
+        ESP1976 = "esp1976", "European Standard Population 1976"
+
+    class Reference(models.TextChoices):
+        ENGLAND = "england", "England's age-specific rates"
+        COMPARATORS = "comparators", "Each area's comparator group, pooled"
 
     class Polarity(models.TextChoices):
         LOW = "RAG - Low is good", "Low is good"
@@ -59,6 +70,13 @@ class Indicator(models.Model):
     age = models.CharField(max_length=40, default="All ages")
     ci_method = models.CharField("interval method", max_length=60)
     source = models.TextField()
+    standard_population = models.CharField(
+        max_length=10, choices=Standard.choices, blank=True, help_text="For a DSR."
+    )
+    reference = models.CharField(
+        "reference rates", max_length=12, choices=Reference.choices, blank=True,
+        help_text="For an indirectly standardised ratio.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +90,59 @@ class Indicator(models.Model):
     @property
     def low_is_good(self) -> bool:
         return self.polarity == self.Polarity.LOW
+
+    @property
+    def age_banded(self) -> bool:
+        """Whether values are computed from counts by age band (:class:`AgeBandCount`)."""
+        return self.statistic in BANDED
+
+    @property
+    def count_labels(self) -> tuple[str, str]:
+        """What the stored numerator and denominator are, for table headings."""
+        return COUNT_LABELS.get(self.statistic, ("Numerator", "Denominator"))
+
+
+BANDED: tuple[str, ...] = (
+    Indicator.Statistic.DSR,
+    Indicator.Statistic.ISR,
+    Indicator.Statistic.LIFE_EXPECTANCY,
+)
+COUNT_LABELS: dict[str, tuple[str, str]] = {
+    Indicator.Statistic.DSR: ("Events", "Population"),
+    Indicator.Statistic.ISR: ("Observed", "Expected"),
+    Indicator.Statistic.LIFE_EXPECTANCY: ("Deaths", "Population"),
+}
+
+
+class AgeBandCount(models.Model):
+    """Events (or deaths) and population in one age band, for one area, period and sex.
+
+    The inputs of a directly or indirectly standardised indicator or of life expectancy;
+    the indicator's value per area and period is computed from them by the engine
+    (:func:`spiral.indicators.age_bands.standardised_values`) and stored as an
+    :class:`IndicatorValue`.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="age_bands")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="age_bands")
+    period = models.CharField(max_length=20)
+    sex = models.CharField(max_length=20, default="Persons")
+    age_band = models.CharField(max_length=10, help_text="0-4, 5-9 ... 90+; 0 and 1-4.")
+    band_order = models.PositiveSmallIntegerField(help_text="Position of the band, youngest 0.")
+    count = models.FloatField(help_text="Events or deaths in the band.")
+    population = models.FloatField()
+
+    class Meta:
+        ordering = ["indicator", "area", "period", "band_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period", "sex", "age_band"],
+                name="one_count_per_age_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_id} {self.period} {self.age_band}"
 
 
 class IndicatorValue(models.Model):
@@ -87,7 +158,7 @@ class IndicatorValue(models.Model):
     upper_ci_95 = models.FloatField(null=True)
     lower_ci_99_8 = models.FloatField(null=True)
     upper_ci_99_8 = models.FloatField(null=True)
-    method = models.CharField(max_length=20)
+    method = models.CharField(max_length=80)
 
     class Meta:
         ordering = ["indicator", "area", "period"]

@@ -20,13 +20,14 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
 from spiral.exceptions import ImportErrors, SpiralError
+from spiral.indicators.age_bands import LIFE_EXPECTANCY_BANDS, allowed_bands
 from spiral.pdf import html_to_pdf
 from workspace.cycles.models import Cycle
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs import services
 from workspace.needs.access import may_edit, require_edit, require_view
 from workspace.needs.analysis import AssessmentFigures, assessment_figures, figures_csv_rows
-from workspace.needs.forms import IndicatorUploadForm, NeedsAssessmentForm
+from workspace.needs.forms import AgeBandUploadForm, IndicatorUploadForm, NeedsAssessmentForm
 from workspace.needs.models import Area, Indicator, NeedsAssessment
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -183,6 +184,55 @@ def indicator_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         cycle=cycle,
         form=form,
         problems=problems,
+    )
+
+
+@login_required
+@GET_POST
+def age_band_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    require_edit(request.user, cycle)
+    posted = request.method == "POST"
+    form = AgeBandUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    problems: list[Any] = []
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            indicator = services.age_band_import(
+                actor=request.user,
+                cycle=cycle,
+                key=data["key"],
+                name=data["name"],
+                statistic=data["statistic"],
+                multiplier=data["multiplier"] or 100_000.0,
+                polarity=data["polarity"],
+                unit=data["unit"],
+                upload=data["file"],
+                standard_population=data["standard_population"] or Indicator.Standard.ESP2013,
+                reference=data["reference"] or Indicator.Reference.ENGLAND,
+            )
+        except ImportErrors as error:
+            problems = list(error.problems)
+            for problem in problems:
+                form.add_error("file", _problem_text(problem))
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"Imported {indicator.name}: {indicator.age_bands.count()} age-band rows, "
+                f"{indicator.values.count()} values. "
+                "You can now choose it for the needs assessment.",
+            )
+            return redirect("needs:edit", pk=cycle.pk)
+    return _page(
+        request,
+        "upload_age_bands.html",
+        "Upload local data by age band",
+        cycle=cycle,
+        form=form,
+        problems=problems,
+        bands=[", ".join(allowed_bands("dsr")), ", ".join(LIFE_EXPECTANCY_BANDS)],
     )
 
 

@@ -31,6 +31,7 @@ from workspace.needs.demo import (
     load_needs_demo,
 )
 from workspace.needs.models import (
+    BANDED,
     Area,
     ComparatorMember,
     Indicator,
@@ -48,7 +49,7 @@ def _frame(values: list[IndicatorValue]) -> pd.DataFrame:
 
 
 def test_stored_values_are_the_engines_official_methods(assessment: NeedsAssessment) -> None:
-    for indicator in Indicator.objects.all():
+    for indicator in Indicator.objects.exclude(statistic__in=BANDED):
         values = list(indicator.values.order_by("pk"))
         method = proportion if indicator.statistic == "proportion" else rate
         expected = method(
@@ -111,7 +112,8 @@ def test_the_demo_writes_an_assessment_per_cycle_and_runs_twice_harmlessly(
     load_needs_demo(cast=cast, progress=lambda _: None)
     assert (IndicatorValue.objects.count(), NeedsAssessment.objects.count()) == before
     assert assessment.area.code == KINGSMERE
-    assert assessment.indicators.count() == 4
+    assert assessment.indicators.count() == 6
+    assert {i.statistic for i in assessment.indicators.all()} >= {"dsr", "life_expectancy"}
     assert assessment.artefact is not None
     assert assessment.artefact.kind == "needs_assessment"
 
@@ -132,10 +134,12 @@ def test_the_comparison_follows_the_engine_and_the_polarity(assessment: NeedsAss
             benchmark=item.england_value if item.england_value is not None else float("nan"),
         )["comparison"].iloc[0]
         assert item.vs_england == expected
-        assert item.funnel_svg.startswith("<svg")
         assert item.trend_svg.startswith("<svg")
-        assert len(item.forecast_table) == 5
-        assert all(r["lower"] <= r["demand"] <= r["upper"] for r in item.forecast_table)
+        if item.indicator.statistic != "life_expectancy":
+            assert item.funnel_svg.startswith("<svg")
+        if not item.indicator.age_banded:
+            assert len(item.forecast_table) == 5
+            assert all(r["lower"] <= r["demand"] <= r["upper"] for r in item.forecast_table)
     assert figures.spine_svg.startswith("<svg")
 
 
@@ -162,7 +166,7 @@ def test_saving_an_assessment_is_audited_with_before_and_after(
     )
     event = AuditEvent.objects.filter(action="needs_assessment.save").latest("id")
     assert event.before is not None
-    assert len(event.before["indicators"]) == 4
+    assert len(event.before["indicators"]) == 6
     assert event.after is not None
     assert event.after["indicators"] == [one.pk]
     assessment.refresh_from_db()

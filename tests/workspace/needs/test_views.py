@@ -41,11 +41,13 @@ def _pages(assessment: NeedsAssessment) -> list[tuple[str, str, frozenset[str]]]
         ("get", base, COMMISSIONING_READERS),
         ("get", f"{base}edit/", EDITORS),
         ("get", f"{base}upload/", EDITORS),
+        ("get", f"{base}upload-age-bands/", EDITORS),
         ("get", f"{base}document/", COMMISSIONING_READERS),
         ("get", f"{base}document.pdf", COMMISSIONING_READERS),
         ("get", f"{base}figures.csv", COMMISSIONING_READERS),
         ("post", f"{base}edit/", EDITORS),
         ("post", f"{base}upload/", EDITORS),
+        ("post", f"{base}upload-age-bands/", EDITORS),
     ]
 
 
@@ -101,8 +103,11 @@ def test_the_page_shows_charts_each_with_a_table_of_its_figures(
     body = client_for("approver").get(f"/cycles/{assessment.cycle_id}/needs-assessment/")
     html = body.content.decode()
     charts = html.count('role="img"')
-    # a spine chart, and per indicator a funnel plot and a trend chart
-    assert charts == 1 + 2 * assessment.indicators.count()
+    # a spine chart, and per indicator a trend chart and a funnel plot (none for life
+    # expectancy)
+    chosen = assessment.indicators.all()
+    funnels = sum(indicator.statistic != "life_expectancy" for indicator in chosen)
+    assert charts == 1 + len(chosen) + funnels
     assert html.count('<table class="govuk-table">') >= charts
     assert "Kingsmere is a fictional council" in html
     assert "Change indicators and contents" not in html  # approvers read only
