@@ -194,7 +194,7 @@ def _cgroup_room() -> list[int]:
 
 
 def data_size(path: Path) -> int:
-    """Bytes the table takes once read: a CSV file's size, a Parquet file's uncompressed size.
+    """Bytes the table takes once read: a CSV file's size; for Parquet, its values decoded.
 
     Examples
     --------
@@ -213,7 +213,22 @@ def data_size(path: Path) -> int:
         metadata = parquet.ParquetFile(path).metadata
     except (pa.ArrowInvalid, OSError):
         return path.stat().st_size
-    return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    size = 0
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        for column in range(row_group.num_columns):
+            chunk = row_group.column(column)
+            width = _WIDTHS.get(chunk.physical_type)
+            if width is None:
+                # text: its bytes as stored before compression, and an offset per value
+                size += chunk.total_uncompressed_size + 8 * row_group.num_rows
+            else:
+                size += width * row_group.num_rows
+    return size
+
+
+_WIDTHS = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
+"""Bytes per value in memory of Parquet's fixed-width types (Parquet may store far fewer)."""
 
 
 def fits_in_memory(path: Path, available: int | None = None) -> bool:
@@ -336,7 +351,8 @@ def row_batches(
                     empty = False
                     yield _plain(batch)
             if empty:
-                yield _plain(reader.schema.empty_table().to_batches(1)[0])
+                schema = reader.schema
+                yield _plain(pa.RecordBatch.from_pylist([], schema=schema))
         except (OSError, pa.ArrowException, RuntimeError) as error:
             if isinstance(error, InputError):
                 raise
