@@ -231,12 +231,7 @@ def _whole(source: Path, method: Callable[[pd.DataFrame], pd.DataFrame], writer:
     import pyarrow as pa
 
     warn_if_too_big(source, click.get_current_context().info_name or "stats")
-    try:
-        data = _read(source)
-    except MemoryError as error:
-        raise click.ClickException(
-            f"{source.name}: not enough memory to read the whole table"
-        ) from error
+    data = _read(source)
     with _stages(len(data), writer.output is not None) as report:
         report("Computing", 0)
         result = _compute(source, method, data, 0)
@@ -269,6 +264,11 @@ def _run(
         )
         if not streamed:
             _whole(source, method, writer)
+    except MemoryError as error:
+        writer.close()
+        if output is not None:
+            output.unlink(missing_ok=True)
+        raise _out_of_memory(source) from error
     except BaseException:
         # leave no half-written output behind
         opened = writer.writer is not None
@@ -277,6 +277,16 @@ def _run(
             output.unlink(missing_ok=True)
         raise
     writer.close()
+
+
+def _out_of_memory(source: Path) -> click.ClickException:
+    command = click.get_current_context().info_name or "stats"
+    hint = (
+        "--engine duckdb works through it in batches"
+        if command in ("proportion", "rate")
+        else f"'{command}' needs whole groups in memory"
+    )
+    return click.ClickException(f"{source.name}: not enough memory for the whole table; {hint}")
 
 
 def _run_duckdb(

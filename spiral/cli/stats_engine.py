@@ -116,6 +116,11 @@ def _message(source: Path, error: ValueError, *, rows_named: bool) -> click.Clic
     return click.ClickException(text)
 
 
+def _out_of_memory(source: Path, error: MemoryError) -> click.ClickException:
+    detail = str(error) or "out of memory"
+    return click.ClickException(f"{source.name}: {detail}; free some memory and run it again")
+
+
 def _write_all(
     output: Path | None, tables: Iterator[pa.Table], report: Callable[[int], None]
 ) -> None:
@@ -175,7 +180,7 @@ def run_rows(
         try:
             _write_all(output, tables, report)
         except MemoryError as error:
-            raise click.ClickException(f"{source.name}: ran out of memory") from error
+            raise _out_of_memory(source, error) from error
         except ValueError as error:
             raise _message(source, error, rows_named=rows_named) from error
 
@@ -215,7 +220,7 @@ def run_grouped(
             )
         result = method(totals)
     except MemoryError as error:
-        raise click.ClickException(f"{source.name}: ran out of memory") from error
+        raise _out_of_memory(source, error) from error
     except StatisticsInputError as error:
         raise _message(source, error, rows_named=True) from error
     except ValueError as error:

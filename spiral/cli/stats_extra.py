@@ -161,8 +161,6 @@ def funnel(
     With --engine duckdb (or auto, for a file larger than memory) the file is worked
     through in batches; --limits then needs --engine memory.
     """
-    from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
-
     if no_significance and limits_path is None:
         raise click.UsageError("--no-significance leaves nothing to do without --limits")
     check_output(output_path, "-o")
@@ -186,11 +184,46 @@ def funnel(
         raise click.UsageError("--limits needs the whole table: use --engine memory")
     warn_if_too_big(input_path, "funnel")
     try:
-        table = read_table(input_path)
+        _funnel_in_memory(
+            input_path,
+            output_path,
+            limits_path=limits_path,
+            no_significance=no_significance,
+            numerator=numerator,
+            denominator=denominator,
+            rate=rate,
+            statistic=statistic,
+            rate_type=rate_type,
+            ratio_type=ratio_type,
+            multiplier=multiplier,
+            years_of_data=years_of_data,
+        )
     except MemoryError as error:
         raise click.ClickException(
-            f"{input_path.name}: not enough memory to read the whole table"
+            f"{input_path.name}: not enough memory for the whole table"
+            + ("" if limits_path else "; --engine duckdb works through it in batches")
         ) from error
+
+
+def _funnel_in_memory(
+    input_path: Path,
+    output_path: Path | None,
+    *,
+    limits_path: Path | None,
+    no_significance: bool,
+    numerator: str,
+    denominator: str | None,
+    rate: str | None,
+    statistic: str,
+    rate_type: str | None,
+    ratio_type: str | None,
+    multiplier: float | None,
+    years_of_data: float | None,
+) -> None:
+    """The whole table in pandas: significance, and the limits when asked for."""
+    from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
+
+    table = read_table(input_path)
     try:
         if limits_path is not None:
             if multiplier is None:

@@ -311,6 +311,14 @@ def _is_conversion_error(error: BaseException) -> bool:
     return "Conversion Error" in text or "Could not convert" in text
 
 
+def _unreadable(error: BaseException) -> Exception:
+    """DuckDB's failure as one line: :class:`MemoryError` when it ran out of memory."""
+    line = _first_line(error)
+    if "Out of Memory" in line:
+        return MemoryError(f"DuckDB ran out of memory ({line})")
+    return InputError(f"cannot read the table ({line})")
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -331,6 +339,8 @@ def row_batches(
     ------
     spiral.exceptions.InputError
         When DuckDB cannot read the file (the message is DuckDB's first line).
+    MemoryError
+        When DuckDB runs out of memory.
 
     Examples
     --------
@@ -356,10 +366,10 @@ def row_batches(
         except (OSError, pa.ArrowException, RuntimeError) as error:
             if isinstance(error, InputError):
                 raise
-            raise InputError(f"cannot read the table ({_first_line(error)})") from error
+            raise _unreadable(error) from error
         except Exception as error:
             if type(error).__module__.split(".")[0] in {"duckdb", "_duckdb", "ibis"}:
-                raise InputError(f"cannot read the table ({_first_line(error)})") from error
+                raise _unreadable(error) from error
             raise
 
 
@@ -529,7 +539,7 @@ def _aggregate(
         if isinstance(error, (OSError, pa.ArrowException)) or type(error).__module__.split(".")[
             0
         ] in {"duckdb", "_duckdb", "ibis"}:
-            raise InputError(f"cannot read the table ({_first_line(error)})") from error
+            raise _unreadable(error) from error
         raise
     if result.num_rows and np.any(result.column(_SUSPECT).to_numpy(zero_copy_only=False)):
         _check_every_row(source, method, rows, memory_limit)

@@ -253,3 +253,36 @@ def test_duckdb_shows_progress_on_a_terminal(
     run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "duckdb", "-o", str(target)])
     assert shown == ["Computing and writing (DuckDB)"]
     assert len(pd.read_parquet(target)) == len(pd.read_csv(rates))
+
+
+def test_running_out_of_memory_on_the_whole_table_is_one_line_with_a_way_out(
+    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import stats as stats_cli
+
+    def too_big(_path: Path) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(stats_cli, "_read", too_big)
+    outcome = runner.invoke(main, ["stats", "rate", str(rates), *RATE, "--engine", "memory"])
+    assert outcome.exit_code == 1
+    assert outcome.output.strip() == (
+        "Error: rates.csv: not enough memory for the whole table; "
+        "--engine duckdb works through it in batches"
+    )
+
+
+def test_duckdb_running_out_of_memory_is_one_line(
+    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def too_big(*_args: Any, **_kwargs: Any) -> Any:
+        raise MemoryError("DuckDB ran out of memory (Out of Memory Error: failed)")
+        yield
+
+    monkeypatch.setattr(batches, "rows_in_batches", too_big)
+    outcome = runner.invoke(main, ["stats", "rate", str(rates), *RATE, "--engine", "duckdb"])
+    assert outcome.exit_code == 1
+    assert outcome.output.strip() == (
+        "Error: rates.csv: DuckDB ran out of memory (Out of Memory Error: failed); "
+        "free some memory and run it again"
+    )
