@@ -286,3 +286,25 @@ def test_duckdb_running_out_of_memory_is_one_line(
         "Error: rates.csv: DuckDB ran out of memory (Out of Memory Error: failed); "
         "free some memory and run it again"
     )
+
+
+def test_the_memory_engine_writes_a_csv_file_in_several_slices(
+    runner: CliRunner, rates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import stats as stats_cli
+
+    target = tmp_path / "out.csv"
+    run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)])
+    whole = target.read_bytes()
+    monkeypatch.setattr(stats_cli, "BATCH", 3)
+    run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)])
+    assert target.read_bytes() == whole
+
+
+def test_a_file_duckdb_cannot_read_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "broken.parquet"
+    source.write_bytes(b"not parquet")
+    outcome = runner.invoke(main, ["stats", "rate", str(source), *RATE, "--engine", "duckdb"])
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: broken.parquet: cannot read the table (")
+    assert "Traceback" not in outcome.output
