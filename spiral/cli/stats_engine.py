@@ -82,11 +82,15 @@ def warn_if_too_big(source: Path, command: str) -> None:
     )
 
 
-def _memory_limit() -> int:
-    """Bytes DuckDB may use: half the memory available (it spills to disk beyond)."""
-    from spiral.stats.batches import available_memory
+def _lean_arrow() -> None:
+    """Have Arrow allocate with the system allocator, which gives freed memory back at once.
 
-    return max(available_memory() // 2, 64 << 20)
+    Arrow's default allocator (jemalloc) keeps address space reserved after use; batch after
+    batch that adds up, and under an address-space limit (``ulimit -v``) it is what runs out.
+    """
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _parquet_rows(source: Path) -> int:
@@ -169,8 +173,8 @@ def run_rows(
         Source(source, tuple(numbers)),
         method,
         first_result=first_result,
-        memory_limit=_memory_limit(),
     )
+    _lean_arrow()
     with stage_progress({"rows": "Computing and writing (DuckDB)"}) as update:
 
         def report(done: int) -> None:
@@ -208,6 +212,7 @@ def run_grouped(
     if output is not None:
         table_format(output)
     table_format(source)
+    _lean_arrow()
     try:
         with busy("Summing by group (DuckDB)"):
             totals = grouped_sums(
@@ -216,7 +221,6 @@ def run_grouped(
                 sums,
                 suspect=suspect,
                 method=method,
-                memory_limit=_memory_limit(),
             )
         result = method(totals)
     except MemoryError as error:

@@ -76,8 +76,8 @@ __all__ = [
 
 Method = Callable[[pd.DataFrame], pd.DataFrame]
 
-BATCH_ROWS = 500_000
-"""Rows worked at a time: a batch of a dozen result columns takes about 50 MB."""
+BATCH_ROWS = 250_000
+"""Rows worked at a time: a batch with a dozen result columns takes about 25 MB."""
 
 FOOTPRINT = 4
 """The whole-table path needs about this many times the data's size in memory.
@@ -254,13 +254,21 @@ def fits_in_memory(path: Path, available: int | None = None) -> bool:
 
 @contextmanager
 def _duckdb(memory_limit: int | None) -> Iterator[DuckDBBackend]:
-    """An in-memory DuckDB that keeps row order and spills to a temporary folder."""
+    """An in-memory DuckDB that keeps row order and spills to a temporary folder.
+
+    Without a ``memory_limit`` DuckDB gets a quarter of the memory available once its
+    libraries are loaded: the rest is for the batch in pandas and the results.
+    """
     import ibis
 
+    if memory_limit is None:
+        memory_limit = available_memory() // 4
     spill = tempfile.mkdtemp(prefix="spiral-duckdb-")
-    config: dict[str, Any] = {"preserve_insertion_order": True, "temp_directory": spill}
-    if memory_limit is not None:
-        config["memory_limit"] = f"{max(memory_limit >> 20, 64)}MB"
+    config: dict[str, Any] = {
+        "preserve_insertion_order": True,
+        "temp_directory": spill,
+        "memory_limit": f"{max(memory_limit >> 20, 64)}MB",
+    }
     connection = ibis.duckdb.connect(**config)
     try:
         yield connection
@@ -443,7 +451,7 @@ def rows_in_batches(
     rows : int
         Rows per batch.
     memory_limit : int, optional
-        Bytes DuckDB may use for reading (it needs little for a plain scan).
+        Bytes DuckDB may use for reading (by default a quarter of the memory available).
 
     Yields
     ------
