@@ -6,7 +6,7 @@ with :mod:`spiral.stats.batches`: DuckDB reads it a batch of rows at a time and 
 groups, the same numpy methods compute each batch, and the output is written batch by
 batch, so memory stays bounded whatever the size of the file. ``--engine auto`` (the
 default) takes DuckDB when the table would not fit in the memory available
-(:func:`spiral.stats.batches.fits_in_memory`).
+(:func:`spiral.stats.memory.fits_in_memory`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def choose_engine(engine: str, source: Path) -> str:
     """``memory`` or ``duckdb``: as asked, or for ``auto`` by the table's size."""
     if engine != "auto":
         return engine
-    from spiral.stats.batches import fits_in_memory
+    from spiral.stats.memory import fits_in_memory
 
     return "memory" if fits_in_memory(source) else "duckdb"
 
@@ -66,7 +66,7 @@ BATCHED = ("proportion", "rate", "funnel")
 
 def warn_if_too_big(source: Path, command: str) -> None:
     """Warn on standard error when a table read whole may not fit in the memory available."""
-    from spiral.stats.batches import FOOTPRINT, available_memory, data_size
+    from spiral.stats.memory import FOOTPRINT, available_memory, data_size
 
     need, room = FOOTPRINT * data_size(source), available_memory()
     if need <= room:

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from spiral.cli import main
-from spiral.stats import batches
+from spiral.stats import batches, memory
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "phe"
 
@@ -207,7 +207,7 @@ def test_auto_takes_duckdb_for_a_table_larger_than_the_memory_available(
     monkeypatch.setattr(batches, "rows_in_batches", spy)
     run(runner, ["stats", "rate", str(rates), *RATE])
     assert worked == []
-    monkeypatch.setattr(batches, "available_memory", lambda: 10)
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
     outcome = run(runner, ["stats", "rate", str(rates), *RATE])
     assert worked == [1]
     assert len(pd.read_csv(io.StringIO(outcome.stdout))) == len(pd.read_csv(rates))
@@ -216,7 +216,7 @@ def test_auto_takes_duckdb_for_a_table_larger_than_the_memory_available(
 def test_memory_can_be_forced_and_warns_that_the_table_may_not_fit(
     runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batches, "available_memory", lambda: 10)
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
     outcome = run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory"])
     assert "warning: rates.csv needs about" in outcome.stderr
     assert "--engine duckdb works through it in batches" in outcome.stderr
@@ -226,7 +226,7 @@ def test_memory_can_be_forced_and_warns_that_the_table_may_not_fit(
 def test_a_method_that_needs_whole_groups_says_so_when_the_table_is_too_big(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batches, "available_memory", lambda: 10)
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
     outcome = run(
         runner,
         ["stats", "mean", str(REFERENCE / "mean_input.csv"), "--values", "values",

@@ -1,5 +1,7 @@
 """Tables larger than memory (:mod:`spiral.stats.batches`): the same answers batch by batch.
 
+Also :mod:`spiral.stats.memory`, which sizes a table against the memory available.
+
 Known answers: PHEindicatormethods v2.1.0 test data in ``tests/reference/phe`` (see its
 README): ``proportion_wilson.csv`` and ``rate_byars_exact.csv`` (``phe_proportion`` and
 ``phe_rate``, every row), their ``*_grouped_sum.csv`` (the grouped forms) and
@@ -23,12 +25,10 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from spiral.exceptions import InputError
-from spiral.stats import batches
+from spiral.stats import memory
 from spiral.stats.batches import (
     Source,
     column_sums,
-    data_size,
-    fits_in_memory,
     funnel_average,
     grouped_sums,
     row_batches,
@@ -471,13 +471,13 @@ def test_a_table_with_no_rows_gives_the_columns_and_no_rows(tmp_path: Path) -> N
 def test_a_parquet_file_is_sized_uncompressed_and_compared_with_memory(tmp_path: Path) -> None:
     path = tmp_path / "in.parquet"
     pd.DataFrame({"x": np.zeros(100_000)}).to_parquet(path)
-    assert data_size(path) > 10 * path.stat().st_size
-    assert fits_in_memory(path, available=batches.FOOTPRINT * data_size(path))
-    assert not fits_in_memory(path, available=batches.FOOTPRINT * data_size(path) - 1)
+    assert memory.data_size(path) > 10 * path.stat().st_size
+    assert memory.fits_in_memory(path, available=memory.FOOTPRINT * memory.data_size(path))
+    assert not memory.fits_in_memory(path, available=memory.FOOTPRINT * memory.data_size(path) - 1)
 
 
 def test_available_memory_respects_an_address_space_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(batches, "_address_space_room", lambda: [12345])
-    assert batches.available_memory() == 12345
+    monkeypatch.setattr(memory, "_address_space_room", lambda: [12345])
+    assert memory.available_memory() == 12345
