@@ -15,7 +15,8 @@ clock, the CPU time, rows per second and the peak resident memory (from ``wait4`
 
 The children run with ``MALLOC_ARENA_MAX=2``: under an address-space cap, every glibc
 malloc arena reserves 64 MB of address space per thread, used or not, which counts against
-the cap though it takes no memory.
+the cap though it takes no memory. (The command itself has Arrow use the system allocator
+and DuckDB's jemalloc give address space back, for the same reason.)
 
 Usage::
 

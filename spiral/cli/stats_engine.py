@@ -29,6 +29,7 @@ __all__ = [
     "engine_option",
     "run_grouped",
     "run_rows",
+    "use_lean_allocators",
     "warn_if_too_big",
 ]
 
@@ -82,12 +83,20 @@ def warn_if_too_big(source: Path, command: str) -> None:
     )
 
 
-def _lean_arrow() -> None:
-    """Have Arrow allocate with the system allocator, which gives freed memory back at once.
+def use_lean_allocators() -> None:
+    """Allocators that give freed memory back, so that address space does not pile up.
 
-    Arrow's default allocator (jemalloc) keeps address space reserved after use; batch after
-    batch that adds up, and under an address-space limit (``ulimit -v``) it is what runs out.
+    Arrow's default allocator and DuckDB's (both jemalloc) keep address space reserved after
+    use; batch after batch that adds up, and under an address-space limit (``ulimit -v``,
+    ``prlimit --as``) it is what runs out while little memory is in use. Arrow is switched
+    to the system allocator; DuckDB's jemalloc is told not to retain (read when DuckDB is
+    first loaded, so only if it is not loaded yet and the setting is not given already).
     """
+    import os
+    import sys
+
+    if "duckdb" not in sys.modules:
+        os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", "retain:false")
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
@@ -162,6 +171,7 @@ def run_rows(
     method's complaints are :class:`~spiral.stats.tables.StatisticsInputError` (written as
     the whole-table path writes them, with the line of a CSV file).
     """
+    use_lean_allocators()
     from spiral.cli.progress import stage_progress
     from spiral.stats.batches import Source, rows_in_batches
 
@@ -174,7 +184,6 @@ def run_rows(
         method,
         first_result=first_result,
     )
-    _lean_arrow()
     with stage_progress({"rows": "Computing and writing (DuckDB)"}) as update:
 
         def report(done: int) -> None:
@@ -203,6 +212,7 @@ def run_grouped(
     ``method`` works on a table without grouping: it checks the rows (run on every batch
     only when ``suspect`` flags one) and computes the results from the sums.
     """
+    use_lean_allocators()
     import pyarrow as pa
 
     from spiral.cli.progress import busy
@@ -212,7 +222,6 @@ def run_grouped(
     if output is not None:
         table_format(output)
     table_format(source)
-    _lean_arrow()
     try:
         with busy("Summing by group (DuckDB)"):
             totals = grouped_sums(

@@ -269,9 +269,11 @@ def _funnel_in_batches(
     multiplier: float | None,
 ) -> None:
     """Funnel significance through DuckDB: the average first, then each batch of rows."""
+    from spiral.cli.stats_engine import run_rows, use_lean_allocators
+
+    use_lean_allocators()
     import pandas as pd
 
-    from spiral.cli.stats_engine import run_rows
     from spiral.stats.batches import Source, funnel_average
     from spiral.stats.funnel import assign_funnel_significance
 
