@@ -49,12 +49,26 @@ def engine_option(function: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def choose_engine(engine: str, source: Path) -> str:
-    """``memory`` or ``duckdb``: as asked, or for ``auto`` by the table's size."""
-    if engine != "auto":
-        return engine
-    from spiral.stats.memory import fits_in_memory
+    """``memory`` or ``duckdb``: as asked, or for ``auto`` by the table's size.
 
-    return "memory" if fits_in_memory(source) else "duckdb"
+    ``memory`` is refused, with a one-line message, for a table that cannot fit: reading it
+    could only end when the memory runs out, and below its own code Arrow may then stop the
+    process without a message; ``duckdb`` gives the same result.
+    """
+    if engine == "duckdb":
+        return engine
+    from spiral.stats.memory import FOOTPRINT, available_memory, data_size
+
+    need, room = FOOTPRINT * data_size(source), available_memory()
+    if need <= room:
+        return "memory"
+    if engine == "memory":
+        raise click.ClickException(
+            f"{source.name} needs about {_gigabytes(need)} of memory to be read whole and "
+            f"{_gigabytes(room)} is available; --engine duckdb (or auto) gives the same result "
+            "a batch at a time"
+        )
+    return "duckdb"
 
 
 def _gigabytes(size: int) -> str:
@@ -89,17 +103,45 @@ def use_lean_allocators() -> None:
     Arrow's default allocator and DuckDB's (both jemalloc) keep address space reserved after
     use; batch after batch that adds up, and under an address-space limit (``ulimit -v``,
     ``prlimit --as``) it is what runs out while little memory is in use. Arrow is switched
-    to the system allocator; DuckDB's jemalloc is told not to retain (read when DuckDB is
-    first loaded, so only if it is not loaded yet and the setting is not given already).
+    to the system allocator, tuned to give large blocks back; DuckDB's jemalloc is told not
+    to retain (read when DuckDB is first loaded, so only if it is not loaded yet and the
+    setting is not given already).
     """
     import os
     import sys
 
     if "duckdb" not in sys.modules:
         os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", "retain:false")
+    _lean_glibc()
     import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
+
+
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+
+def _lean_glibc() -> None:
+    """On glibc: two malloc arenas, and large blocks always mapped (so unmapped when freed).
+
+    By default glibc reserves 64 MB of address space for each thread's arena, and raises
+    its threshold for mapping large blocks as they are freed, after which freed batches stay
+    in the heap. Elsewhere (or if the C library is not glibc) nothing changes.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_ARENA_MAX, 2)
+    mallopt(_M_MMAP_THRESHOLD, 1 << 20)
 
 
 def _parquet_rows(source: Path) -> int:

@@ -213,14 +213,18 @@ def test_auto_takes_duckdb_for_a_table_larger_than_the_memory_available(
     assert len(pd.read_csv(io.StringIO(outcome.stdout))) == len(pd.read_csv(rates))
 
 
-def test_memory_can_be_forced_and_warns_that_the_table_may_not_fit(
-    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+def test_memory_is_refused_for_a_table_that_cannot_fit(
+    runner: CliRunner, rates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(memory, "available_memory", lambda: 10)
-    outcome = run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory"])
-    assert "warning: rates.csv needs about" in outcome.stderr
-    assert "--engine duckdb works through it in batches" in outcome.stderr
-    assert len(pd.read_csv(io.StringIO(outcome.stdout))) == len(pd.read_csv(rates))
+    target = tmp_path / "out.csv"
+    outcome = runner.invoke(
+        main, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)]
+    )
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: rates.csv needs about ")
+    assert "--engine duckdb (or auto) gives the same result a batch at a time" in outcome.output
+    assert not target.exists()
 
 
 def test_a_method_that_needs_whole_groups_says_so_when_the_table_is_too_big(
