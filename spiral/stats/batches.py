@@ -17,9 +17,10 @@ for memory is worked differently, with the same methods and the same results:
 * **Whole-table figures** that a row-by-row statistic is compared with, such as the average
   a funnel plot is drawn around, are one DuckDB aggregate (:func:`funnel_average`).
 
-The checks of every row are those of the methods themselves: rows are summed in DuckDB
-only after a cheap aggregate has found nothing suspect, and otherwise the method is run on
-every batch first so that its own message names the first bad row.
+The checks of every row are those of the methods themselves: the query that sums the rows
+also looks for a suspect one (a negative count, text in a number column...), and if it
+finds one the method is run on every batch so that its own message names the first bad
+row. Whether a file needs this path at all: :func:`spiral.stats.memory.fits_in_memory`.
 
 Number columns of a CSV file are read as floating-point numbers (DuckDB would otherwise
 guess their type from the first rows and round a later ``1.5`` in a column of whole
