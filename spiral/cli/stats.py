@@ -120,7 +120,12 @@ class _Writer:
 
     def write(self, table: pa.Table) -> None:
         if self.writer is None or self.schema is None:
-            self.writer = self._open(table.schema)
+            try:
+                self.writer = self._open(table.schema)
+            except OSError as error:
+                reason = error.strerror or str(error).splitlines()[0]
+                message = f"{self.output}: cannot write the table ({reason})"
+                raise click.ClickException(message) from None
             self.schema = table.schema
         elif table.schema != self.schema:
             # Arrow's CSV writer does not keep its schema, so it is kept here

@@ -312,3 +312,17 @@ def test_a_file_duckdb_cannot_read_is_named(runner: CliRunner, tmp_path: Path) -
     assert outcome.exit_code == 1
     assert outcome.output.startswith("Error: broken.parquet: cannot read the table (")
     assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_an_output_that_cannot_be_written_is_one_line(
+    runner: CliRunner, rates: Path, tmp_path: Path, engine: str
+) -> None:
+    target = tmp_path / "no such folder" / "out.csv"
+    outcome = runner.invoke(
+        main, ["stats", "rate", str(rates), *RATE, "--engine", engine, "-o", str(target)]
+    )
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: ")
+    assert "cannot write the table" in outcome.output
+    assert "Traceback" not in outcome.output
