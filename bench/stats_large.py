@@ -10,8 +10,8 @@ clock, the CPU time, rows per second and the peak resident memory (from ``wait4`
    must choose DuckDB, the file being larger than the cap), to Parquet;
 2. ``spiral stats rate --group-by area_code`` (sums by group in DuckDB), to CSV;
 3. ``spiral stats funnel --statistic proportion`` (the average in DuckDB, then each row);
-4. the same proportions with ``--engine memory``, which must stop with a one-line message,
-   not a crash, when the table does not fit under the cap.
+4. the same proportions with ``--engine memory``, which must be refused with a one-line
+   message, not a crash, when the table cannot fit under the cap (a small table just runs).
 
 The children run with ``MALLOC_ARENA_MAX=2``: under an address-space cap, every glibc
 malloc arena reserves 64 MB of address space per thread, used or not, which counts against
@@ -147,7 +147,7 @@ def main() -> None:
         ],
     }  # fmt: skip
     if not arguments.skip_memory:
-        runs["proportion, --engine memory (must refuse cleanly)"] = [
+        runs["proportion, --engine memory (refused if it cannot fit)"] = [
             *runs["proportion, each row, auto -> Parquet"][:-2],
             "--engine", "memory", "-o", str(folder / "memory.parquet"),
         ]  # fmt: skip
