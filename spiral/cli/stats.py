@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from spiral.cli.progress import row_progress
+from spiral.cli.stats_engine import choose_engine, engine_option, warn_if_too_big
 from spiral.cli.tables_io import table_format
 
 if TYPE_CHECKING:
@@ -115,12 +116,20 @@ class _Writer:
         self.output = output
         self.parquet = output is not None and table_format(output) == "parquet"
         self.writer: Any = None
+        self.schema: pa.Schema | None = None
 
     def write(self, table: pa.Table) -> None:
-        if self.writer is None:
-            self.writer = self._open(table.schema)
-        elif table.schema != self.writer.schema:
-            table = table.cast(self.writer.schema)
+        if self.writer is None or self.schema is None:
+            try:
+                self.writer = self._open(table.schema)
+            except OSError as error:
+                reason = error.strerror or str(error).splitlines()[0]
+                message = f"{self.output}: cannot write the table ({reason})"
+                raise click.ClickException(message) from None
+            self.schema = table.schema
+        elif table.schema != self.schema:
+            # Arrow's CSV writer does not keep its schema, so it is kept here
+            table = table.cast(self.schema)
         self.writer.write_table(table)
 
     def _open(self, schema: pa.Schema) -> Any:
@@ -226,6 +235,7 @@ def _whole(source: Path, method: Callable[[pd.DataFrame], pd.DataFrame], writer:
     """Read the whole table, compute, write in slices."""
     import pyarrow as pa
 
+    warn_if_too_big(source, click.get_current_context().info_name or "stats")
     data = _read(source)
     with _stages(len(data), writer.output is not None) as report:
         report("Computing", 0)
@@ -259,6 +269,11 @@ def _run(
         )
         if not streamed:
             _whole(source, method, writer)
+    except MemoryError as error:
+        writer.close()
+        if output is not None:
+            output.unlink(missing_ok=True)
+        raise _out_of_memory(source) from error
     except BaseException:
         # leave no half-written output behind
         opened = writer.writer is not None
@@ -267,6 +282,34 @@ def _run(
             output.unlink(missing_ok=True)
         raise
     writer.close()
+
+
+def _out_of_memory(source: Path) -> click.ClickException:
+    command = click.get_current_context().info_name or "stats"
+    hint = (
+        "--engine duckdb works through it in batches"
+        if command in ("proportion", "rate")
+        else f"'{command}' needs whole groups in memory"
+    )
+    return click.ClickException(f"{source.name}: not enough memory for the whole table; {hint}")
+
+
+def _run_duckdb(
+    source: Path,
+    output: Path | None,
+    each_row: Callable[[pd.DataFrame], pd.DataFrame],
+    *,
+    by: Sequence[str],
+    numbers: tuple[str, str],
+    suspect: Callable[[dict[str, Any]], Any],
+) -> None:
+    """Proportions or rates through DuckDB: batch by batch, or summed by group first."""
+    from spiral.cli.stats_engine import run_grouped, run_rows
+
+    if by:
+        run_grouped(source, output, each_row, group_by=by, sums=numbers, suspect=suspect)
+    else:
+        run_rows(source, output, each_row, numbers=numbers)
 
 
 def _table_options(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -308,6 +351,7 @@ def group() -> None:
 @group.command()
 @_table_options
 @_group_option
+@engine_option
 @click.option("--numerator", required=True, metavar="COL", help="Column of cases.")
 @click.option("--denominator", required=True, metavar="COL", help="Column of sample sizes.")
 @click.option(
@@ -319,6 +363,7 @@ def proportion(
     output: Path | None,
     confidence: tuple[str, ...],
     group_by: tuple[str, ...],
+    engine: str,
     numerator: str,
     denominator: str,
     multiplier: float,
@@ -334,6 +379,20 @@ def proportion(
 
     levels = _confidences(confidence)
     by = _split(group_by)
+
+    def each_row(data: pd.DataFrame) -> pd.DataFrame:
+        return compute(data, numerator, denominator, multiplier=multiplier, confidence=levels)
+
+    if choose_engine(engine, source) == "duckdb":
+
+        def suspect(values: dict[str, Any]) -> Any:
+            cases, people = values[numerator], values[denominator]
+            return (cases < 0) | (people <= 0) | (cases > people)
+
+        _run_duckdb(
+            source, output, each_row, by=by, numbers=(numerator, denominator), suspect=suspect
+        )
+        return
     _run(
         source,
         output,
@@ -347,6 +406,7 @@ def proportion(
 @group.command()
 @_table_options
 @_group_option
+@engine_option
 @click.option("--count", required=True, metavar="COL", help="Column of events.")
 @click.option("--population", required=True, metavar="COL", help="Column of populations.")
 @click.option(
@@ -358,6 +418,7 @@ def rate(
     output: Path | None,
     confidence: tuple[str, ...],
     group_by: tuple[str, ...],
+    engine: str,
     count: str,
     population: str,
     multiplier: float,
@@ -373,6 +434,17 @@ def rate(
 
     levels = _confidences(confidence)
     by = _split(group_by)
+
+    def each_row(data: pd.DataFrame) -> pd.DataFrame:
+        return compute(data, count, population, multiplier=multiplier, confidence=levels)
+
+    if choose_engine(engine, source) == "duckdb":
+
+        def suspect(values: dict[str, Any]) -> Any:
+            return (values[count] < 0) | (values[population] <= 0)
+
+        _run_duckdb(source, output, each_row, by=by, numbers=(count, population), suspect=suspect)
+        return
     _run(
         source,
         output,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from spiral.cli.stats_engine import choose_engine, engine_option, warn_if_too_big
 from spiral.cli.tables_io import (
     check_output,
     input_argument,
@@ -135,6 +136,7 @@ def life_expectancy(
     is_flag=True,
     help="Only write the limits (with --limits); do not add the significance column.",
 )
+@engine_option
 def funnel(
     *,
     input_path: Path,
@@ -149,21 +151,78 @@ def funnel(
     years_of_data: float | None,
     limits_path: Path | None,
     no_significance: bool,
+    engine: str,
 ) -> None:
     """Funnel-plot significance of each row, and the control limits for the chart.
 
     Adds a significance column to INPUT: High (0.001), High (0.025), Low (0.001),
     Low (0.025), Not significant, or (for DSRs from fewer than 10 events) Not applicable.
     With --limits, also writes the 95% (2s) and 99.8% (3s) limits at 100 points.
+    With --engine duckdb (or auto, for a file larger than memory) the file is worked
+    through in batches; --limits then needs --engine memory.
     """
-    from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
-
     if no_significance and limits_path is None:
         raise click.UsageError("--no-significance leaves nothing to do without --limits")
     check_output(output_path, "-o")
     check_output(limits_path, "--limits")
     if multiplier is None and statistic != "rate":
         multiplier = 100.0
+    chosen = choose_engine(engine, input_path)
+    if chosen == "duckdb" and limits_path is None:
+        _funnel_in_batches(
+            input_path,
+            output_path,
+            numerator=numerator,
+            denominator=denominator,
+            rate=rate,
+            statistic=statistic,
+            rate_type=rate_type,
+            multiplier=multiplier,
+        )
+        return
+    if engine == "duckdb":
+        raise click.UsageError("--limits needs the whole table: use --engine memory")
+    warn_if_too_big(input_path, "funnel")
+    try:
+        _funnel_in_memory(
+            input_path,
+            output_path,
+            limits_path=limits_path,
+            no_significance=no_significance,
+            numerator=numerator,
+            denominator=denominator,
+            rate=rate,
+            statistic=statistic,
+            rate_type=rate_type,
+            ratio_type=ratio_type,
+            multiplier=multiplier,
+            years_of_data=years_of_data,
+        )
+    except MemoryError as error:
+        raise click.ClickException(
+            f"{input_path.name}: not enough memory for the whole table"
+            + ("" if limits_path else "; --engine duckdb works through it in batches")
+        ) from error
+
+
+def _funnel_in_memory(
+    input_path: Path,
+    output_path: Path | None,
+    *,
+    limits_path: Path | None,
+    no_significance: bool,
+    numerator: str,
+    denominator: str | None,
+    rate: str | None,
+    statistic: str,
+    rate_type: str | None,
+    ratio_type: str | None,
+    multiplier: float | None,
+    years_of_data: float | None,
+) -> None:
+    """The whole table in pandas: significance, and the limits when asked for."""
+    from spiral.stats.funnel import assign_funnel_significance, calculate_funnel_limits
+
     table = read_table(input_path)
     try:
         if limits_path is not None:
@@ -196,3 +255,60 @@ def funnel(
         write_table(limits, limits_path)
     if not no_significance:
         write_table(result, output_path)
+
+
+def _funnel_in_batches(
+    source: Path,
+    output: Path | None,
+    *,
+    numerator: str,
+    denominator: str | None,
+    rate: str | None,
+    statistic: str,
+    rate_type: str | None,
+    multiplier: float | None,
+) -> None:
+    """Funnel significance through DuckDB: the average first, then each batch of rows."""
+    from spiral.cli.stats_engine import run_rows, use_lean_allocators
+
+    use_lean_allocators()
+    import pandas as pd
+
+    from spiral.stats.batches import Source, funnel_average
+    from spiral.stats.funnel import assign_funnel_significance
+
+    numbers = tuple(name for name in (numerator, denominator, rate) if name is not None)
+
+    def significance(data: pd.DataFrame, average: float | None = None) -> pd.DataFrame:
+        return assign_funnel_significance(
+            data,
+            numerator,
+            denominator,
+            rate,
+            statistic=statistic,
+            rate_type=rate_type,
+            multiplier=multiplier,
+            average=average,
+        )
+
+    try:
+        average = funnel_average(
+            Source(source, numbers),
+            numerator,
+            denominator,
+            rate,
+            statistic=statistic,
+            rate_type=rate_type,
+            multiplier=multiplier,
+            method=significance,
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    run_rows(
+        source,
+        output,
+        lambda data: significance(data, average),
+        numbers=numbers,
+        first_result="significance",
+        rows_named=False,
+    )

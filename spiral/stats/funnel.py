@@ -38,6 +38,7 @@ from spiral.stats.tables import FloatArray
 
 __all__ = [
     "SIGNIFICANCE_LEVELS",
+    "FunnelInputError",
     "assign_funnel_significance",
     "calculate_funnel_limits",
 ]
@@ -71,6 +72,23 @@ _POISSON_LIMITS = (
     ("lower_3s", 0.001, "high"),
     ("upper_3s", 0.001, "low"),
 )
+
+
+class FunnelInputError(InputError):
+    """A bad value in one row, named by its (1-based) row and column.
+
+    Examples
+    --------
+    >>> error = FunnelInputError(row=3, column="n", problem="must be greater than zero")
+    >>> str(error), error.row
+    ("row 3, column 'n': must be greater than zero", 3)
+    """
+
+    def __init__(self, *, row: int, column: str, problem: str) -> None:
+        self.row = row
+        self.column = column
+        self.problem = problem
+        super().__init__(f"row {row}, column {column!r}: {problem}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,6 +442,7 @@ def assign_funnel_significance(
     statistic: str,
     rate_type: str | None = None,
     multiplier: float | None = None,
+    average: float | None = None,
 ) -> pd.DataFrame:
     """Say whether each area lies outside the 95% or 99.8% funnel-plot limits.
 
@@ -444,6 +463,11 @@ def assign_funnel_significance(
         For rates: directly standardised or crude.
     multiplier : float, optional
         For rates: the scale the rates are given on (100000 for per 100,000).
+    average : float, optional
+        For proportions and rates: the average the funnel is drawn around, as a fraction
+        (proportions) or a rate per person (rates). By default the table's own (see the
+        notes); give it when ``data`` is one part of a larger table, worked through a part
+        at a time (:mod:`spiral.stats.batches`). Ratios are always compared with 1.
 
     Returns
     -------
@@ -504,11 +528,11 @@ def assign_funnel_significance(
             rate_type=rate_type,
             multiplier=multiplier,
         )
-        codes = _rate_significance_codes(counts, derived, rate_type)
+        codes = _rate_significance_codes(counts, derived, rate_type, average)
     else:
         counts, sizes = _counts_and_sizes(data, numerator, denominator, statistic)
         if statistic == "proportion":
-            codes = _proportion_significance_codes(counts, sizes)
+            codes = _proportion_significance_codes(counts, sizes, average)
         else:
             codes = _ratio_significance_codes(counts, sizes, 1.0)
 
@@ -521,8 +545,11 @@ _LEVEL_INDEX = pd.Index(SIGNIFICANCE_LEVELS)
 _LEVEL_CODES = {label: np.int8(code) for code, label in enumerate(SIGNIFICANCE_LEVELS)}
 
 
-def _proportion_significance_codes(counts: FloatArray, sizes: FloatArray) -> npt.NDArray[np.int8]:
-    average = counts.sum() / sizes.sum()
+def _proportion_significance_codes(
+    counts: FloatArray, sizes: FloatArray, average: float | None = None
+) -> npt.NDArray[np.int8]:
+    if average is None:
+        average = float(counts.sum() / sizes.sum())
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = counts / sizes
     low_3s, high_3s = _proportion_limit_pair(sizes, average, 0.999)
@@ -552,9 +579,10 @@ def _ratio_significance_codes(
 
 
 def _rate_significance_codes(
-    counts: FloatArray, derived: FloatArray, rate_type: str
+    counts: FloatArray, derived: FloatArray, rate_type: str, average: float | None = None
 ) -> npt.NDArray[np.int8]:
-    average = float(counts.sum() / np.nansum(derived))
+    if average is None:
+        average = float(counts.sum() / np.nansum(derived))
     codes = _ratio_significance_codes(counts, derived, average)
     if rate_type == "dsr":
         codes[counts < _DSR_MINIMUM_EVENTS] = _LEVEL_CODES[NOT_APPLICABLE_DSR]
@@ -598,21 +626,25 @@ def _rate_denominators(
     rates = _column(data, rate, "rates", allow_missing=True)
     zero = counts == 0
     if zero.any() and denominator is None:
-        raise InputError(
-            f"row {_first(zero)}, column {numerator!r}: for rates, where there are 0 events "
-            "for a record, the denominator column must be given"
+        raise FunnelInputError(
+            row=_first(zero),
+            column=numerator,
+            problem="for rates, where there are 0 events "
+            "for a record, the denominator column must be given",
         )
     missing_rate = np.isnan(rates) & ~zero
     if missing_rate.any():
-        raise InputError(
-            f"row {_first(missing_rate)}, column {rate!r}: for rates, rates must be provided "
-            "for all records with events"
+        raise FunnelInputError(
+            row=_first(missing_rate),
+            column=rate,
+            problem="for rates, rates must be provided for all records with events",
         )
     bad_rate = (rates <= 0) & ~zero
     if bad_rate.any():
-        raise InputError(
-            f"row {_first(bad_rate)}, column {rate!r}: a rate must be greater than zero "
-            "where there are events"
+        raise FunnelInputError(
+            row=_first(bad_rate),
+            column=rate,
+            problem="a rate must be greater than zero where there are events",
         )
     with np.errstate(divide="ignore", invalid="ignore"):
         implied = multiplier * counts / rates
@@ -623,9 +655,11 @@ def _rate_denominators(
     sizes = _column(data, denominator, "denominators", allow_missing=True)
     missing_size = np.isnan(sizes) & zero
     if missing_size.any():
-        raise InputError(
-            f"row {_first(missing_size)}, column {denominator!r}: for rates, where there are "
-            "0 events for a record, the denominator must be provided"
+        raise FunnelInputError(
+            row=_first(missing_size),
+            column=denominator,
+            problem="for rates, where there are "
+            "0 events for a record, the denominator must be provided",
         )
     _check_positive(denominator, sizes)
     return counts, np.where(zero, sizes, implied)
@@ -641,13 +675,14 @@ def _column(
     not_number = raw.notna().to_numpy() & np.isnan(values)
     if not_number.any():
         position = _first(not_number)
-        raise InputError(
-            f"row {position}, column {column!r}: {raw.iloc[position - 1]!r} is not a number"
+        raise FunnelInputError(
+            row=position, column=column, problem=f"{raw.iloc[position - 1]!r} is not a number"
         )
     if not allow_missing and np.isnan(values).any():
-        raise InputError(
-            f"row {_first(np.isnan(values))}, column {column!r}: {what} must be provided for "
-            "all records, even when their values are zero"
+        raise FunnelInputError(
+            row=_first(np.isnan(values)),
+            column=column,
+            problem=f"{what} must be provided for all records, even when their values are zero",
         )
     return values
 
@@ -655,17 +690,18 @@ def _column(
 def _check_counts(column: str, counts: FloatArray) -> None:
     negative = counts < 0
     if negative.any():
-        raise InputError(
-            f"row {_first(negative)}, column {column!r}: numerators must be greater than or "
-            "equal to zero"
+        raise FunnelInputError(
+            row=_first(negative),
+            column=column,
+            problem="numerators must be greater than or equal to zero",
         )
 
 
 def _check_positive(column: str, sizes: FloatArray) -> None:
     bad = sizes <= 0
     if bad.any():
-        raise InputError(
-            f"row {_first(bad)}, column {column!r}: denominators must be greater than zero"
+        raise FunnelInputError(
+            row=_first(bad), column=column, problem="denominators must be greater than zero"
         )
 
 
@@ -674,9 +710,11 @@ def _check_not_above(
 ) -> None:
     above = counts > sizes
     if above.any():
-        raise InputError(
-            f"row {_first(above)}, column {numerator!r}: numerators must be less than or "
-            f"equal to the denominator ({denominator!r}) for a proportion"
+        raise FunnelInputError(
+            row=_first(above),
+            column=numerator,
+            problem=f"numerators must be less than or "
+            f"equal to the denominator ({denominator!r}) for a proportion",
         )
 
 

@@ -1,0 +1,328 @@
+"""``spiral stats ... --engine``: DuckDB batches give the output of the whole-table path.
+
+Reference: the PHEindicatormethods v2.1.0 known answers in ``tests/reference/phe`` (see its
+README): ``proportion_wilson.csv``, ``rate_byars_exact.csv`` and
+``funnel_prop_input_significance.csv``, worked by both engines; the outputs must be the
+same file (CSV) or the same table (Parquet).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from spiral.cli import main
+from spiral.stats import batches, memory
+
+REFERENCE = Path(__file__).resolve().parents[2] / "reference" / "phe"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def proportions(tmp_path: Path) -> Path:
+    table = pd.read_csv(REFERENCE / "proportion_wilson.csv")
+    table = table[table["multiplier"] == 100][["Area", "Numerator", "Denominator"]]
+    path = tmp_path / "proportions.csv"
+    # the same areas again under other names, so that groups have several rows
+    again = table.assign(Area=table["Area"].str.replace("Area", "Zone"))
+    pd.concat([table, again, table]).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def rates(tmp_path: Path) -> Path:
+    table = pd.read_csv(REFERENCE / "rate_byars_exact.csv")
+    table = table[table["multiplier"] == 100_000][["Area", "Numerator", "Denominator"]]
+    path = tmp_path / "rates.csv"
+    table.to_csv(path, index=False)
+    return path
+
+
+def run(runner: CliRunner, args: list[str]) -> Any:
+    outcome = runner.invoke(main, args)
+    assert outcome.exit_code == 0, outcome.output
+    return outcome
+
+
+def both_engines(runner: CliRunner, args: list[str], tmp_path: Path, suffix: str) -> list[Path]:
+    outputs = []
+    for engine in ("memory", "duckdb"):
+        target = tmp_path / f"{engine}{suffix}"
+        run(runner, [*args, "--engine", engine, "-o", str(target)])
+        outputs.append(target)
+    return outputs
+
+
+PROPORTION = ["--numerator", "Numerator", "--denominator", "Denominator", "--multiplier", "100",
+              "--confidence", "95", "99.8"]  # fmt: skip
+RATE = ["--count", "Numerator", "--population", "Denominator", "--confidence", "95", "99.8"]
+
+
+@pytest.mark.parametrize("group_by", [[], ["--group-by", "Area"]])
+def test_proportions_are_the_same_file_from_either_engine(
+    runner: CliRunner, proportions: Path, tmp_path: Path, group_by: list[str]
+) -> None:
+    memory, duckdb = both_engines(
+        runner, ["stats", "proportion", str(proportions), *PROPORTION, *group_by], tmp_path, ".csv"
+    )
+    assert duckdb.read_bytes() == memory.read_bytes()
+    source = pd.read_csv(proportions)
+    assert len(pd.read_csv(duckdb)) == (source["Area"].nunique() if group_by else len(source))
+
+
+@pytest.mark.parametrize("group_by", [[], ["--group-by", "Area"]])
+def test_rates_are_the_same_file_from_either_engine(
+    runner: CliRunner, rates: Path, tmp_path: Path, group_by: list[str]
+) -> None:
+    memory, duckdb = both_engines(
+        runner, ["stats", "rate", str(rates), *RATE, *group_by], tmp_path, ".csv"
+    )
+    assert duckdb.read_bytes() == memory.read_bytes()
+
+
+def test_parquet_in_and_out_is_the_same_table_from_either_engine(
+    runner: CliRunner, rates: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "rates.parquet"
+    pd.read_csv(rates).to_parquet(source)
+    memory, duckdb = both_engines(
+        runner, ["stats", "rate", str(source), *RATE], tmp_path, ".parquet"
+    )
+    pd.testing.assert_frame_equal(pd.read_parquet(duckdb), pd.read_parquet(memory))
+
+
+def test_funnel_significance_is_the_same_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    expected = pd.read_csv(REFERENCE / "funnel_prop_input_significance.csv")
+    source = tmp_path / "areas.parquet"
+    expected.drop(columns="significance").to_parquet(source)
+    args = ["stats", "funnel", str(source), "--statistic", "proportion",
+            "--numerator", "numerator", "--denominator", "denominator"]  # fmt: skip
+    memory, duckdb = both_engines(runner, args, tmp_path, ".parquet")
+    ours = pd.read_parquet(duckdb)
+    pd.testing.assert_frame_equal(ours, pd.read_parquet(memory), check_categorical=False)
+    assert ours["significance"].astype(str).tolist() == expected["significance"].tolist()
+
+
+def test_funnel_from_csv_gives_the_same_values_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    expected = pd.read_csv(REFERENCE / "funnel_prop_input_significance.csv")
+    source = tmp_path / "areas.csv"
+    expected.drop(columns="significance").to_csv(source, index=False)
+    args = ["stats", "funnel", str(source), "--statistic", "proportion",
+            "--numerator", "numerator", "--denominator", "denominator"]  # fmt: skip
+    memory, duckdb = both_engines(runner, args, tmp_path, ".csv")
+    pd.testing.assert_frame_equal(pd.read_csv(duckdb), pd.read_csv(memory))
+
+
+def test_funnel_limits_need_the_memory_engine(runner: CliRunner, tmp_path: Path) -> None:
+    outcome = runner.invoke(
+        main,
+        ["stats", "funnel", str(REFERENCE / "funnel_ratio_input_significance.csv"),
+         "--statistic", "ratio", "--numerator", "obs", "--denominator", "expected",
+         "--ratio-type", "count", "--limits", str(tmp_path / "l.csv"), "--engine", "duckdb"],
+    )  # fmt: skip
+    assert outcome.exit_code == 2
+    assert "--limits needs the whole table: use --engine memory" in outcome.output
+
+
+# ---------------------------------------------------------------------------------------
+# Bad rows: the same message from either engine, and no output left behind
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("A,-1,10", "column 'x', row 40: numerators must be greater than or equal to zero"),
+        ("A,1,0", "column 'n', row 40: denominators must be greater than zero"),
+        ("A,11,10", "column 'x', row 40: numerators must be less than or equal to the "
+         "denominator"),
+        ("A,1,ten", "column 'n', row 40: 'ten' is not a number"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("group_by", [[], ["--group-by", "area"]])
+def test_a_bad_row_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path, line: str, message: str, group_by: list[str]
+) -> None:
+    source = tmp_path / "data.csv"
+    rows = ["A,1,10"] * 39 + [line] + ["B,2,10"] * 5
+    source.write_text("area,x,n\n" + "\n".join(rows) + "\n")
+    expected = f"Error: data.csv: {message} (line 41 of the file)"
+    for engine in ("memory", "duckdb"):
+        target = tmp_path / f"{engine}.csv"
+        outcome = runner.invoke(
+            main,
+            ["stats", "proportion", str(source), "--numerator", "x", "--denominator", "n",
+             *group_by, "--engine", engine, "-o", str(target)],
+        )  # fmt: skip
+        assert outcome.exit_code == 1, engine
+        assert outcome.output.strip() == expected, engine
+        assert not target.exists()
+
+
+def test_a_bad_funnel_row_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "areas.csv"
+    pd.DataFrame({"obs": [65, 80, 30], "pop": [100, 100, 0]}).to_csv(source, index=False)
+    for engine in ("memory", "duckdb"):
+        outcome = runner.invoke(
+            main,
+            ["stats", "funnel", str(source), "--statistic", "proportion",
+             "--numerator", "obs", "--denominator", "pop", "--engine", engine],
+        )  # fmt: skip
+        assert outcome.exit_code == 1
+        assert outcome.output.strip() == (
+            "Error: row 3, column 'pop': denominators must be greater than zero"
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Choosing the engine
+# ---------------------------------------------------------------------------------------
+
+
+def test_auto_takes_duckdb_for_a_table_larger_than_the_memory_available(
+    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worked: list[int] = []
+    real = batches.rows_in_batches
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        worked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "rows_in_batches", spy)
+    run(runner, ["stats", "rate", str(rates), *RATE])
+    assert worked == []
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    outcome = run(runner, ["stats", "rate", str(rates), *RATE])
+    assert worked == [1]
+    assert len(pd.read_csv(io.StringIO(outcome.stdout))) == len(pd.read_csv(rates))
+
+
+def test_memory_is_refused_for_a_table_that_cannot_fit(
+    runner: CliRunner, rates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    target = tmp_path / "out.csv"
+    outcome = runner.invoke(
+        main, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)]
+    )
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: rates.csv needs about ")
+    assert "--engine duckdb (or auto) gives the same result a batch at a time" in outcome.output
+    assert not target.exists()
+
+
+def test_a_method_that_needs_whole_groups_says_so_when_the_table_is_too_big(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    outcome = run(
+        runner,
+        ["stats", "mean", str(REFERENCE / "mean_input.csv"), "--values", "values",
+         "--group-by", "area"],
+    )  # fmt: skip
+    assert "'mean' needs whole groups in memory (it has no --engine duckdb)" in outcome.stderr
+
+
+def test_duckdb_shows_progress_on_a_terminal(
+    runner: CliRunner, rates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import progress
+
+    shown: list[str] = []
+    real = progress.stage_progress
+
+    def watched(labels: dict[str, str] | None = None) -> Any:
+        shown.extend((labels or {}).values())
+        return real(labels)
+
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    monkeypatch.setattr(progress, "stage_progress", watched)
+    target = tmp_path / "out.parquet"
+    run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "duckdb", "-o", str(target)])
+    assert shown == ["Computing and writing (DuckDB)"]
+    assert len(pd.read_parquet(target)) == len(pd.read_csv(rates))
+
+
+def test_running_out_of_memory_on_the_whole_table_is_one_line_with_a_way_out(
+    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import stats as stats_cli
+
+    def too_big(_path: Path) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(stats_cli, "_read", too_big)
+    outcome = runner.invoke(main, ["stats", "rate", str(rates), *RATE, "--engine", "memory"])
+    assert outcome.exit_code == 1
+    assert outcome.output.strip() == (
+        "Error: rates.csv: not enough memory for the whole table; "
+        "--engine duckdb works through it in batches"
+    )
+
+
+def test_duckdb_running_out_of_memory_is_one_line(
+    runner: CliRunner, rates: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def too_big(*_args: Any, **_kwargs: Any) -> Any:
+        raise MemoryError("DuckDB ran out of memory (Out of Memory Error: failed)")
+        yield
+
+    monkeypatch.setattr(batches, "rows_in_batches", too_big)
+    outcome = runner.invoke(main, ["stats", "rate", str(rates), *RATE, "--engine", "duckdb"])
+    assert outcome.exit_code == 1
+    assert outcome.output.strip() == (
+        "Error: rates.csv: DuckDB ran out of memory (Out of Memory Error: failed); "
+        "free some memory and run it again"
+    )
+
+
+def test_the_memory_engine_writes_a_csv_file_in_several_slices(
+    runner: CliRunner, rates: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import stats as stats_cli
+
+    target = tmp_path / "out.csv"
+    run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)])
+    whole = target.read_bytes()
+    monkeypatch.setattr(stats_cli, "BATCH", 3)
+    run(runner, ["stats", "rate", str(rates), *RATE, "--engine", "memory", "-o", str(target)])
+    assert target.read_bytes() == whole
+
+
+def test_a_file_duckdb_cannot_read_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "broken.parquet"
+    source.write_bytes(b"not parquet")
+    outcome = runner.invoke(main, ["stats", "rate", str(source), *RATE, "--engine", "duckdb"])
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: broken.parquet: cannot read the table (")
+    assert "Traceback" not in outcome.output
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_an_output_that_cannot_be_written_is_one_line(
+    runner: CliRunner, rates: Path, tmp_path: Path, engine: str
+) -> None:
+    target = tmp_path / "no such folder" / "out.csv"
+    outcome = runner.invoke(
+        main, ["stats", "rate", str(rates), *RATE, "--engine", engine, "-o", str(target)]
+    )
+    assert outcome.exit_code == 1
+    assert outcome.output.startswith("Error: ")
+    assert "cannot write the table" in outcome.output
+    assert "Traceback" not in outcome.output
