@@ -348,6 +348,11 @@ def _model(code: str) -> str:
     return MODELS.get(code, code.replace("_", " "))
 
 
+def _clause(text: str) -> str:
+    """Free text set inside a sentence: trimmed, without its closing full stop."""
+    return text.strip().rstrip(".")
+
+
 def _people(codes: Iterable[str]) -> str:
     return ", ".join(PARTICIPANTS.get(c, c) for c in codes) or "nobody named"
 
@@ -379,7 +384,8 @@ def _appraisal_facts(records: PlanRecords, previous_model: str | None) -> list[F
     for model in sorted({o.delivery_model for o in records.options if not o.shortlisted} - kept):
         dropped = [o for o in records.options if o.delivery_model == model]
         reasons = "; ".join(
-            f"'{o.name}'" + (f": {o.discard_reason}" if o.discard_reason else "") for o in dropped
+            f"'{o.name}'" + (f": {_clause(o.discard_reason)}" if o.discard_reason else "")
+            for o in dropped
         )
         found.append(
             Fact(
@@ -434,7 +440,8 @@ def facts(records: PlanRecords, *, previous_model: str | None = None) -> tuple[F
                 "contract_change",
                 frozenset({f"change:{change.kind}"}),
                 f"the agreement '{change.agreement}' was {CHANGES.get(change.kind, change.kind)} "
-                f"from {change.effective}" + (f" ({change.reason})" if change.reason else ""),
+                f"from {change.effective}"
+                + (f" ({_clause(change.reason)})" if change.reason else ""),
             )
         )
     for entry in records.coproduction:
@@ -444,7 +451,7 @@ def facts(records: PlanRecords, *, previous_model: str | None = None) -> tuple[F
                 "coproduction",
                 frozenset({"coproduction:people" if people else "coproduction:others"}),
                 f"co-production at the {entry.stage} stage with {_people(entry.participants)}"
-                + (f"; what changed: {entry.what_changed}" if entry.what_changed else ""),
+                + (f"; what changed: {_clause(entry.what_changed)}" if entry.what_changed else ""),
             )
         )
     for plan in records.decommissioning:
@@ -453,7 +460,7 @@ def facts(records: PlanRecords, *, previous_model: str | None = None) -> tuple[F
                 "decommissioning",
                 frozenset({"decommissioning"}),
                 f"a decommissioning plan was started in {plan.cycle}"
-                + (f" ({plan.reason})" if plan.reason else ""),
+                + (f" ({_clause(plan.reason)})" if plan.reason else ""),
             )
         )
     for text in records.outcomes:
@@ -528,7 +535,11 @@ def follow_up(
         )
         summary = f"{head}cannot tell yet — {why}."
     else:
-        shown = contradicting + supporting if status != "not_addressed" else context
+        shown = (
+            contradicting + supporting
+            if status != "not_addressed"
+            else tuple(f.text for f in evidence if f.record in decisive)
+        )
         summary = f"{head}{'; '.join(shown)} — {_ENDINGS[status]}."
     return FollowUp(
         recommendation=recommendation,
