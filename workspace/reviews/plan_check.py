@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from spiral.spiral_test import follow_up as rules
 from workspace.contracts.models import Agreement, ContractChange
-from workspace.cycles.models import Cycle, DecommissioningPlan, Recommendation
+from workspace.cycles.models import Cycle, DecommissioningPlan, Recommendation, StageProgress
 from workspace.plan.models import Appraisal, OutcomesFramework
+from workspace.plan.services import appraisal_stage
 from workspace.reviews.history import recommendation_ids
 from workspace.reviews.models import PlanResponse
 
@@ -209,3 +210,23 @@ def plan_warnings(cycle: Cycle) -> list[CheckedRecommendation]:
     return [
         c for c in review_check(previous) if c.finding.status in {"not_addressed", "contradicted"}
     ]
+
+
+def plan_gate_warnings(progress: StageProgress) -> list[str]:
+    """Warnings for the approver signing the Plan gate off: previous recommendations the
+    plan does not take up or goes against, and where the commissioner says otherwise.
+
+    The Plan gate is the stage that asks for an options appraisal
+    (:func:`workspace.plan.services.appraisal_stage`); other gates get no warning.
+    """
+    cycle = progress.cycle
+    if progress.stage_id != appraisal_stage(cycle):
+        return []
+    warnings = []
+    for checked in plan_warnings(cycle):
+        text = checked.finding.summary
+        if checked.disagrees:
+            text += " The commissioner says it is taken up"
+            text += f": {checked.response.how}" if checked.response is not None else "."
+        warnings.append(text)
+    return warnings
