@@ -39,7 +39,7 @@ AGREEMENT_MODELS: dict[str, str] = {
 
 TAG_CLASSES = {
     "addressed": "govuk-tag--green",
-    "not_addressed": "govuk-tag--red",
+    "not_addressed": "govuk-tag--orange",
     "contradicted": "govuk-tag--red",
     "cannot_tell": "govuk-tag--grey",
 }

@@ -51,11 +51,11 @@ from workspace.reviews.presenters import (
 GET_POST = require_http_methods(["GET", "POST"])
 FINDING_COLOURS = {
     "addressed": "#00703c",
-    "not_addressed": "#d4351c",
+    "not_addressed": "#f47738",
     "contradicted": "#942514",
     "cannot_tell": "#505a5f",
 }
-"""The report's colours for Spiral's findings on a plan (GOV.UK green, red, dark red, grey)."""
+"""The report's colours for Spiral's findings on a plan (GOV.UK green, orange, dark red, grey)."""
 
 
 def _may(request: HttpRequest, programme: Programme, capability: Capability) -> bool:
