@@ -10,11 +10,17 @@ sign-off of the Plan gate, and the history keeps the commissioner's word.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from django.test import Client
 
+from spiral.cli import main
+from tests.workspace.reviews.test_demo import AS_OF
+from tests.workspace.reviews.test_demo import EXPECTED as VERDICTS
 from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles import services as cycle_services
 from workspace.cycles.models import Artefact, Cycle, Programme
@@ -23,6 +29,7 @@ from workspace.plan.demo import load_plan_demo
 from workspace.reviews.history import programme_history
 from workspace.reviews.models import PlanResponse
 from workspace.reviews.plan_check import plan_gate_warnings, review_check
+from workspace.reviews.services import programme_assess
 from workspace.sourcing.demo import load_sourcing_demo
 
 pytestmark = pytest.mark.django_db
@@ -241,3 +248,34 @@ def test_the_approver_is_told_when_the_commissioner_says_otherwise(
     assert warning.endswith(
         "The commissioner says it is taken up: The network will work with perpetrators later."
     )
+
+
+def test_with_every_area_loaded_the_demo_verdicts_are_unchanged(
+    kingsmere: dict[str, Programme],
+) -> None:
+    found = {
+        name: [
+            c.verdict.verdict
+            for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
+        ]
+        for name, programme in kingsmere.items()
+    }
+    assert found == VERDICTS
+
+
+def test_where_spiral_stands_in_spiral_review_gives_the_workspace_verdicts(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client], tmp_path: Path
+) -> None:
+    programme = kingsmere["Adult home care"]
+    PlanResponse.objects.filter(recommendation__cycle__programme=programme).delete()
+    exported = tmp_path / "history.json"
+    exported.write_bytes(client_for("auditor").get(f"/programmes/{programme.pk}/history/").content)
+    assert json.loads(exported.read_text())["cycles"][2]["addresses"] == ["R2.1"]
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["review", str(exported), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = programme_assess(programme=programme).report
+    assert report is not None
+    assert [c["verdict"]["verdict"] for c in json.loads(out.read_text())["cycles"]] == [
+        c.verdict.verdict for c in report.cycles
+    ]
