@@ -383,16 +383,16 @@ def _appraisal_facts(records: PlanRecords, previous_model: str | None) -> list[F
     kept = {o.delivery_model for o in short}
     for model in sorted({o.delivery_model for o in records.options if not o.shortlisted} - kept):
         dropped = [o for o in records.options if o.delivery_model == model]
-        reasons = "; ".join(
-            f"'{o.name}'" + (f": {_clause(o.discard_reason)}" if o.discard_reason else "")
+        names = ", ".join(
+            f"'{o.name}'" + (f" ({_clause(o.discard_reason)})" if o.discard_reason else "")
             for o in dropped
         )
         found.append(
             Fact(
                 "shortlist",
                 frozenset({f"discarded:{model}"}),
-                f"the appraisal dropped every {_model(model)} option from its long list "
-                f"({reasons})",
+                f"the appraisal dropped {names} from its long list, leaving no option of "
+                f"that delivery model ({_model(model)})",
             )
         )
     return found
@@ -535,12 +535,13 @@ def follow_up(
         )
         summary = f"{head}cannot tell yet — {why}."
     else:
-        shown = (
-            contradicting + supporting
-            if status != "not_addressed"
-            else tuple(f.text for f in evidence if f.record in decisive)
-        )
-        summary = f"{head}{'; '.join(shown)} — {_ENDINGS[status]}."
+        if status == "not_addressed":
+            shown = "; ".join(f.text for f in evidence if f.record in decisive)
+        else:
+            shown = "; ".join(contradicting or supporting)
+            if contradicting and supporting:
+                shown += f", although {'; '.join(supporting)}"
+        summary = f"{head}{shown} — {_ENDINGS[status]}."
     return FollowUp(
         recommendation=recommendation,
         status=status,

@@ -260,6 +260,12 @@ def test_dropping_every_co_production_option_contradicts_even_with_a_workshop() 
     assert finding.status == "contradicted"
     assert len(finding.supporting) == 1
     assert len(finding.contradicting) == 1
+    assert finding.summary == (
+        "Recommendation R1.1 'co-produce': the appraisal dropped 'Peer network' from its long "
+        "list, leaving no option of that delivery model (co-production with users and "
+        "communities), although co-production at the Plan stage with people who use services "
+        "— the plan goes against it."
+    )
 
 
 # --- decommission ---------------------------------------------------------------------------
