@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spiral.sourcing.routes import ROUTES
@@ -98,7 +98,11 @@ def plans(draw: st.DrawFn) -> PlanRecords:
 
 previous = st.one_of(st.none(), models)
 
+# Timing only: on a loaded machine the first draws can be slow; correctness is unaffected.
+timing = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+
+@timing
 @given(plans(), choices, previous)
 def test_the_finding_follows_the_evidence(
     plan: PlanRecords, choice: str, model: str | None
@@ -111,6 +115,7 @@ def test_the_finding_follows_the_evidence(
     )
 
 
+@timing
 @given(plans(), choices, previous)
 def test_every_fact_is_shown_once_as_for_against_or_context(
     plan: PlanRecords, choice: str, model: str | None
@@ -122,6 +127,7 @@ def test_every_fact_is_shown_once_as_for_against_or_context(
     assert not set(finding.context) & (set(finding.supporting) | set(finding.contradicting))
 
 
+@timing
 @given(plans(), choices, previous)
 def test_the_order_of_the_records_changes_nothing(
     plan: PlanRecords, choice: str, model: str | None
@@ -141,6 +147,7 @@ def test_the_order_of_the_records_changes_nothing(
     )
 
 
+@timing
 @given(plans(), choices, previous)
 def test_before_the_next_cycle_starts_a_plan_is_never_not_addressed(
     plan: PlanRecords, choice: str, model: str | None
@@ -151,6 +158,7 @@ def test_before_the_next_cycle_starts_a_plan_is_never_not_addressed(
     assert finding.status != "not_addressed"
 
 
+@timing
 @given(plans(), st.sampled_from(["continue", "vary", "re_procure", "bring_in_house"]), previous)
 def test_an_end_to_the_service_contradicts_keeping_it_in_any_form(
     plan: PlanRecords, choice: str, model: str | None
@@ -161,6 +169,7 @@ def test_an_end_to_the_service_contradicts_keeping_it_in_any_form(
     )
 
 
+@timing
 @given(st.sampled_from(sorted(STATUS_LABELS)), st.one_of(st.none(), st.booleans()))
 def test_disagreement_means_both_spoke_and_said_opposite_things(
     status: str, addressed: bool | None
