@@ -91,7 +91,7 @@ def _outcomes(cycle: Cycle, end: dt.date) -> tuple[str, ...]:
     ).prefetch_related("outcomes__indicators__targets")
     for framework in frameworks:
         outcomes = list(framework.outcomes.all())
-        targets = sum(i.targets.count() for o in outcomes for i in o.indicators.all())
+        targets = sum(len(i.targets.all()) for o in outcomes for i in o.indicators.all())
         found.append(
             f"the outcomes framework '{framework.title}' holds {len(outcomes)} outcome(s) "
             f"and {targets} target(s)"
