@@ -193,9 +193,20 @@ def test_an_approver_sees_where_the_plan_check_disagrees_and_is_warned_at_the_pl
     page.get_by_test_id("plan-check").scroll_into_view_if_needed()
     screenshot("reviews-plan-check")
 
+    page.get_by_role("link", name="Portfolio").click()
+    page.get_by_test_id("portfolio").get_by_role("link", name="Domestic abuse support").click()
+    page.get_by_role("link", name="Open the review of cycle 2").click()
+    own = page.get_by_test_id("recommendations")
+    expect(own).to_contain_text("Not taken up")
+    expect(own).to_contain_text("Not addressed")
+    expect(own).to_contain_text("Survivor-led community network")
+    own.scroll_into_view_if_needed()
+    screenshot("reviews-plan-check-not-addressed")
+
     page.get_by_role("link", name="Review report", exact=True).click()
-    expect(page.get_by_test_id("report-plan-check").first).to_contain_text("Not addressed")
-    expect(page.get_by_test_id("report-plan-check").last).to_contain_text("Contradicted")
+    expect(page.get_by_test_id("report-plan-check").first).to_contain_text("Addressed")
+    expect(page.get_by_test_id("report-plan-check").last).to_contain_text("Not addressed")
+    expect(page.get_by_test_id("report-plan-check").last).to_contain_text("Not taken up")
     screenshot("reviews-report-plan-check")
 
     page.goto(f"{live_server}/approvals/")
