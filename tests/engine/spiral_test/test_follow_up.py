@@ -213,7 +213,7 @@ def test_one_in_house_option_kept_on_the_short_list_is_not_a_rejection_of_in_hou
     assert status("bring_in_house", records) == "cannot_tell"
 
 
-def test_the_brief_s_own_example_reads_as_plain_english() -> None:
+def test_re_letting_to_external_providers_goes_against_bringing_in_house_in_plain_english() -> None:
     records = plan(
         options=(Option("Re-let to external providers", "external_contract"),),
         preferred="Re-let to external providers",
