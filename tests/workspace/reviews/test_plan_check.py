@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from django.test import Client
 
 from spiral.cli import main
+from tests.workspace.permissions import COMMISSIONING_READERS, check_matrix
 from tests.workspace.reviews.test_demo import AS_OF
 from tests.workspace.reviews.test_demo import EXPECTED as VERDICTS
 from workspace.contracts.demo import load_contracts_demo
@@ -278,4 +279,32 @@ def test_where_spiral_stands_in_spiral_review_gives_the_workspace_verdicts(
     assert report is not None
     assert [c["verdict"]["verdict"] for c in json.loads(out.read_text())["cycles"]] == [
         c.verdict.verdict for c in report.cycles
+    ]
+
+
+def test_the_api_gives_the_plan_check_to_readers_only(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    programme = kingsmere["Drug and alcohol treatment"]
+    url = f"/api/programmes/{programme.pk}/plan-check"
+    check_matrix(
+        client_for,
+        method="get",
+        url=url,
+        allowed=COMMISSIONING_READERS,
+        refused_status=(401, 403, 404),
+    )
+    data = client_for("auditor").get(url).json()
+    assert [(d["recommendation"], d["status"], d["comparison"]) for d in data] == [
+        ("R1.1", "not_addressed", "disagrees"),
+        ("R2.1", "contradicted", "disagrees"),
+    ]
+    assert data[1]["cycle"] == "cycle-2"
+    assert data[1]["commissioner"] == {
+        "addressed": True,
+        "how": "The service continues; the review date is set for 2027.",
+    }
+    assert data[1]["contradicting"] == [
+        "the plan's preferred option is 'Bring the alcohol care team in-house' (in-house), a "
+        "change from an external contract in the reviewed cycle"
     ]
