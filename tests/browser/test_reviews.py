@@ -3,12 +3,16 @@
 Sign in as the approver → open the portfolio → filter to the programmes going round in
 circles → open a programme's spiral → read the evidence behind a verdict → open the cycle's
 review, with its outcomes against the plan and where the outcome evidence came from → open
-the review report. Then a commissioner writes the review's findings. A
-screenshot of each main page goes to ``test-output/screenshots/``.
+the review report. Then a commissioner writes the review's findings. With the Plan,
+sourcing and contracts records loaded, the approver sees where Spiral's check of the next
+plan disagrees with the commissioner, and is warned at the Plan gate of a recommendation
+the plan does not take up. A screenshot of each main page goes to
+``test-output/screenshots/``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -16,13 +20,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from workspace.contracts.demo import load_contracts_demo
+from workspace.cycles import services as cycle_services
 from workspace.cycles.demo import load_cycles_demo
-from workspace.cycles.models import Programme
+from workspace.cycles.models import Artefact, Cycle, Programme
 from workspace.demo.personas import Cast
 from workspace.needs.demo import load_needs_demo
 from workspace.plan.demo import load_plan_demo
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.history import programme_history
+from workspace.sourcing.demo import load_sourcing_demo
 
 pytestmark = pytest.mark.browser
 
@@ -137,3 +144,82 @@ def test_an_analyst_uploads_a_history_with_mistakes_and_sees_each_one(
     expect(problems).to_contain_text("cycle 'cycle-1': field 'spend.2018/19': must be a number")
     expect(problems).to_contain_text("field 'denominator': must be greater than 0")
     screenshot("reviews-upload-errors")
+
+
+def _complete(cycle: Cycle, stage_id: str, cast: Cast) -> None:
+    for artefact in cycle.artefacts.filter(stage_id=stage_id, required=True):
+        cycle_services.artefact_update(
+            actor=cast.users["commissioner"],  # type: ignore[arg-type]
+            artefact=artefact,
+            title=artefact.title,
+            summary="Written for the browser test.",
+            status=Artefact.Status.COMPLETE,
+        )
+
+
+def test_an_approver_sees_where_the_plan_check_disagrees_and_is_warned_at_the_plan_gate(
+    page: Page,
+    live_server: object,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    kingsmere: Cast,
+) -> None:
+    quiet = lambda _: None  # noqa: E731
+    load_sourcing_demo(cast=kingsmere, progress=quiet)
+    load_contracts_demo(cast=kingsmere, progress=quiet)
+    load_plan_demo(cast=kingsmere, progress=quiet)
+    # Domestic abuse support's cycle 3: the Analyse gate signed, the Plan gate submitted.
+    cycle = Programme.objects.get(name="Domestic abuse support").cycles.get(number=3)
+    analyse, plan = (stage.id for stage in cycle.definition.stages[:2])
+    _complete(cycle, analyse, kingsmere)
+    progress = cycle.stages.get(stage_id=analyse)
+    cycle_services.gate_submit(actor=kingsmere.users["commissioner"], progress=progress)  # type: ignore[arg-type]
+    progress.refresh_from_db()
+    cycle_services.gate_approve(
+        actor=kingsmere.users["approver"],  # type: ignore[arg-type]
+        progress=progress,
+        checklist_confirmed=progress.stage.gate.checklist,
+        at=dt.datetime.now(tz=dt.UTC),
+    )
+    _complete(cycle, plan, kingsmere)
+    cycle_services.gate_submit(
+        actor=kingsmere.users["commissioner"],  # type: ignore[arg-type]
+        progress=cycle.stages.get(stage_id=plan),
+    )
+
+    sign_in("approver")
+    page.get_by_role("link", name="Portfolio").click()
+    page.get_by_test_id("portfolio").get_by_role("link", name="Drug and alcohol treatment").click()
+    page.get_by_role("link", name="Open the review of cycle 3").click()
+    check = page.get_by_test_id("plan-check")
+    expect(check).to_contain_text("Contradicted")
+    expect(check).to_contain_text("Taken up")
+    expect(check).to_contain_text("Disagrees with the commissioner")
+    expect(page.get_by_test_id("plan-check-disagreements")).to_contain_text(
+        "disagrees with the commissioner on R2.1"
+    )
+    page.get_by_test_id("plan-check").scroll_into_view_if_needed()
+    screenshot("reviews-plan-check")
+
+    page.get_by_role("link", name="Portfolio").click()
+    page.get_by_test_id("portfolio").get_by_role("link", name="Domestic abuse support").click()
+    page.get_by_role("link", name="Open the review of cycle 2").click()
+    own = page.get_by_test_id("recommendations")
+    expect(own).to_contain_text("Not taken up")
+    expect(own).to_contain_text("Not addressed")
+    expect(own).to_contain_text("Survivor-led community network")
+    own.scroll_into_view_if_needed()
+    screenshot("reviews-plan-check-not-addressed")
+
+    page.get_by_role("link", name="Review report", exact=True).click()
+    expect(page.get_by_test_id("report-plan-check").first).to_contain_text("Addressed")
+    expect(page.get_by_test_id("report-plan-check").last).to_contain_text("Not addressed")
+    expect(page.get_by_test_id("report-plan-check").last).to_contain_text("Not taken up")
+    screenshot("reviews-report-plan-check")
+
+    page.goto(f"{live_server}/approvals/")
+    page.get_by_role("link", name="Sign off or send back Plan, Domestic abuse support").click()
+    warning = page.get_by_test_id("sign-off-warning")
+    expect(warning).to_contain_text("Recommendation R2.1 'vary'")
+    expect(warning).to_contain_text("the plan does not take it up")
+    screenshot("reviews-plan-gate-warning")

@@ -35,6 +35,7 @@ EXPECTED = {
     "api/programmes/<pk>/market",
     "api/programmes/<pk>/spiral-test",
     "api/programmes/<pk>/history",
+    "api/programmes/<pk>/plan-check",
     "contracts/",
     "contracts/new/",
     "contracts/outstanding-returns/",

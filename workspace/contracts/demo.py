@@ -183,6 +183,19 @@ SPECS: tuple[AgreementSpec, ...] = (
 )
 
 
+CHANGES: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "KBC-HOU-0131": (
+        (
+            "modification",
+            6,
+            "Rapid rehousing added to the service as the night shelter winds down, as the "
+            "review recommended.",
+        ),
+    ),
+}
+"""Changes to agreements (reference → kind, months after the start, reason)."""
+
+
 def _provider(slug: str, name: str) -> tuple[Organisation, User]:
     """The provider organisation and one person who sends its returns."""
     organisation, created = Organisation.objects.get_or_create(
@@ -385,5 +398,13 @@ def load_contracts_demo(*, cast: Cast, progress: Callable[[str], object] = print
                 due_date=START + dt.timedelta(days=60),
             )
             services.agreement_activate(actor=commissioner, agreement=agreement)
+            for kind, months, reason in CHANGES.get(spec.reference, ()):
+                services.agreement_change(
+                    actor=commissioner,
+                    agreement=agreement,
+                    kind=kind,
+                    effective_on=add_months(START, months),
+                    reason=reason,
+                )
             if user is not None:
                 _returns(agreement, spec, user, commissioner)

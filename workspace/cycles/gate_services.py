@@ -29,6 +29,16 @@ from workspace.cycles.rules import required as _required
 #: recommendation as a decision).
 GATE_APPROVED_HOOKS: list[Callable[..., object]] = []
 
+#: Called by the sign-off page as ``hook(progress)``; each returns warnings (plain text) the
+#: approver sees before deciding. An app adds its own in ``AppConfig.ready`` (the reviews
+#: app warns when the Plan does not take up the previous review).
+SIGN_OFF_WARNINGS: list[Callable[[StageProgress], list[str]]] = []
+
+
+def sign_off_warnings(progress: StageProgress) -> list[str]:
+    """Every warning the registered hooks give for this gate, in order."""
+    return [warning for hook in SIGN_OFF_WARNINGS for warning in hook(progress)]
+
 
 def missing_artefacts(progress: StageProgress) -> list[Artefact]:
     """The stage's required artefacts that are not yet complete."""

@@ -35,11 +35,13 @@ from workspace.cycles.framework_services import (
 )
 from workspace.cycles.gate_services import (
     GATE_APPROVED_HOOKS,
+    SIGN_OFF_WARNINGS,
     gate_approve,
     gate_send_back,
     gate_submit,
     may_sign_off,
     missing_artefacts,
+    sign_off_warnings,
 )
 from workspace.cycles.models import (
     AddedActivity,
@@ -63,6 +65,7 @@ from workspace.cycles.rules import required as _required
 #: own modules and are re-exported here.
 __all__ = [
     "GATE_APPROVED_HOOKS",
+    "SIGN_OFF_WARNINGS",
     "activity_add",
     "artefact_update",
     "coproduction_record",
@@ -82,6 +85,7 @@ __all__ = [
     "missing_artefacts",
     "programme_create",
     "recommendation_record",
+    "sign_off_warnings",
 ]
 
 

@@ -443,6 +443,7 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int, stage_id: str) -> HttpR
         stage=progress.stage,
         artefacts=list(cycle.artefacts.filter(stage_id=stage_id)),
         coproduction=list(cycle.coproduction.filter(stage_id=stage_id)),
+        warnings=services.sign_off_warnings(progress),
         form=form,
     )
 

@@ -1,4 +1,5 @@
-"""API operations of the Spiral test (mounted on ``/api/``): verdicts and the history file.
+"""API operations of the Spiral test (mounted on ``/api/``): verdicts, the history file and the
+check of each next plan against the previous review.
 
 Reading needs the same VIEW capability as the pages; a programme the caller may not see
 gives 403.
@@ -17,6 +18,8 @@ from workspace.accounts.access import Capability, has_capability
 from workspace.cycles.models import Programme
 from workspace.http import AuthenticatedHttpRequest
 from workspace.reviews import services
+from workspace.reviews.history import cycle_id
+from workspace.reviews.plan_check import review_check
 
 router = Router(tags=["Reviews and the Spiral test"])
 
@@ -100,3 +103,52 @@ def spiral_test(request: AuthenticatedHttpRequest, pk: int) -> SpiralTestOut:
 )
 def history(request: AuthenticatedHttpRequest, pk: int) -> dict[str, Any]:
     return services.programme_assess(programme=_programme(request, pk)).history
+
+
+class CommissionerOut(Schema):
+    addressed: bool
+    how: str
+
+
+class PlanCheckOut(Schema):
+    recommendation: str
+    cycle: str
+    choice: str
+    status: str
+    label: str
+    summary: str
+    supporting: list[str]
+    contradicting: list[str]
+    commissioner: CommissionerOut | None
+    comparison: str
+
+
+@router.get(
+    "/programmes/{pk}/plan-check",
+    response=list[PlanCheckOut],
+    summary="Whether each next plan takes up each review recommendation: Spiral's finding "
+    "beside the commissioner's statement",
+)
+def plan_check(request: AuthenticatedHttpRequest, pk: int) -> list[PlanCheckOut]:
+    programme = _programme(request, pk)
+    found = []
+    for cycle in programme.cycles.order_by("number"):
+        for checked in review_check(cycle):
+            response = checked.response
+            found.append(
+                PlanCheckOut(
+                    recommendation=checked.id,
+                    cycle=cycle_id(cycle),
+                    choice=checked.recommendation.choice,
+                    status=checked.finding.status,
+                    label=checked.finding.label,
+                    summary=checked.finding.summary,
+                    supporting=list(checked.finding.supporting),
+                    contradicting=list(checked.finding.contradicting),
+                    commissioner=CommissionerOut(addressed=response.addressed, how=response.how)
+                    if response is not None
+                    else None,
+                    comparison=checked.comparison,
+                )
+            )
+    return found

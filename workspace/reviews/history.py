@@ -129,8 +129,10 @@ def cycle_source(cycle: Cycle) -> Part:
 
     A cycle ends when its last gate is signed off; until then it is running. Its review is
     its recommendations (and the date of the findings, or of the last recommendation). The
-    plan takes up a previous recommendation when a :class:`~workspace.reviews.models.
-    PlanResponse` says it was addressed.
+    plan takes up a previous recommendation when the commissioner's
+    :class:`~workspace.reviews.models.PlanResponse` says it was addressed; where the
+    commissioner has not answered, Spiral's own check of the plan stands in
+    (:mod:`workspace.reviews.plan_check`: taken up only when it finds it *addressed*).
     """
     part: Part = {
         "id": cycle_id(cycle),
@@ -155,12 +157,10 @@ def cycle_source(cycle: Cycle) -> Part:
         }
     previous = cycle.previous_cycle
     if previous is not None:
-        previous_ids = recommendation_ids(previous)
-        part["addresses"] = [
-            previous_ids[r.pk]
-            for r in previous.recommendations.order_by("id").select_related("plan_response")
-            if getattr(r, "plan_response", None) is not None and r.plan_response.addressed
-        ]
+        # plan_check reads recommendation ids from this module: imported here, not at the top
+        from workspace.reviews.plan_check import review_check
+
+        part["addresses"] = [c.id for c in review_check(previous) if c.addressed]
     return part
 
 

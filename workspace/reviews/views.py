@@ -36,9 +36,10 @@ from workspace.reviews.forms import (
     PlanResponseForm,
     spend_text,
 )
-from workspace.reviews.history import cycle_id, recommendation_ids
+from workspace.reviews.history import cycle_id
 from workspace.reviews.models import CycleFigures, CycleReview, PlanResponse
 from workspace.reviews.outcome_sources import outcome_evidence
+from workspace.reviews.plan_check import review_check
 from workspace.reviews.presenters import (
     SORT_KEYS,
     cycle_assessment,
@@ -49,6 +50,13 @@ from workspace.reviews.presenters import (
 )
 
 GET_POST = require_http_methods(["GET", "POST"])
+FINDING_COLOURS = {
+    "addressed": "#00703c",
+    "not_addressed": "#f47738",
+    "contradicted": "#942514",
+    "cannot_tell": "#505a5f",
+}
+"""The report's colours for Spiral's findings on a plan (GOV.UK green, orange, dark red, grey)."""
 
 
 def _may(request: HttpRequest, programme: Programme, capability: Capability) -> bool:
@@ -210,6 +218,8 @@ def _report_context(programme: Programme) -> dict[str, Any]:
         "cycles": _paired(cycle_table(report), report) if report else [],
         "workspace_cycles": {cycle_id(c): c for c in cycles},
         "findings": {cycle_id(c): findings.get(c.pk) for c in cycles},
+        "checks": {cycle_id(c): review_check(c) for c in cycles},
+        "finding_colours": FINDING_COLOURS,
         "reason_figures": reason_figures,
         "colours": COLOURS,
         "generated": timezone.localtime(),
@@ -245,18 +255,7 @@ def cycle_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = cycle.programme
     assessment = services.programme_assess(programme=programme)
     mine = cycle_assessment(assessment.report, cycle_id(cycle))
-    recommendations = list(cycle.recommendations.order_by("id").select_related("carried_into"))
-    responses = {
-        r.recommendation_id: r for r in PlanResponse.objects.filter(recommendation__cycle=cycle)
-    }
     previous = cycle.previous_cycle
-    previous_recommendations = (
-        list(previous.recommendations.order_by("id")) if previous is not None else []
-    )
-    previous_responses = {
-        r.recommendation_id: r
-        for r in PlanResponse.objects.filter(recommendation__in=previous_recommendations)
-    }
     return _page(
         request,
         "cycle_review.html",
@@ -268,13 +267,9 @@ def cycle_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         findings=CycleReview.objects.filter(cycle=cycle).first(),
         figures=CycleFigures.objects.filter(cycle=cycle).first(),
         coproduction=list(cycle.coproduction.all()),
-        recommendations=recommendations,
-        ids=recommendation_ids(cycle),
-        responses=responses,
+        checked=review_check(cycle),
         previous=previous,
-        previous_recommendations=previous_recommendations,
-        previous_ids=recommendation_ids(previous) if previous is not None else {},
-        previous_responses=previous_responses,
+        previous_checked=review_check(previous) if previous is not None else [],
         has_next=hasattr(cycle, "next_cycle"),
         reason_figures=reason_figures,
         evidence=outcome_evidence(programme),
@@ -367,4 +362,7 @@ def plan_response(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "Does the plan take this recommendation up?",
         recommendation=recommendation,
         form=form,
+        checked=next(
+            (c for c in review_check(recommendation.cycle) if c.recommendation.pk == pk), None
+        ),
     )
