@@ -16,12 +16,16 @@ indicator series                                             later the indicator
 deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
 cost, previous                                               later finance)
 arrangement
-spend, population,      :func:`spend_source`                 reviews (CycleFigures; later
-service users                                                contracts and finance)
-transaction costs,      :func:`transaction_cost_source`      reviews (CycleFigures; later
-delivery model, route                                        sourcing)
-effort by stage         :func:`effort_source`                reviews (CycleFigures)
+spend, population,      :func:`spend_source`                 contracts (payments, returns),
+service users                                                needs (population); else reviews
+transaction costs,      :func:`transaction_cost_source`      sourcing (records, costs, bids),
+delivery model, route                                        contracts (agreements); else
+                                                             reviews (CycleFigures)
+effort by stage         :func:`effort_source`                sourcing (procurement); reviews
 ======================  ===================================  ===============================
+
+The rules for the cost, process and delivery parts, and the provenance of each figure, are
+in :mod:`workspace.reviews.delivery`.
 
 Cycle ids are ``cycle-<number>`` and recommendation ids ``R<cycle number>.<n>`` (their order
 within the cycle), so an exported file can be uploaded again and matched to its cycles.
@@ -37,7 +41,8 @@ from django.utils import timezone
 
 from spiral.spiral_test.history import SCHEMA_VERSION
 from workspace.cycles.models import Cycle, Programme, Recommendation
-from workspace.reviews.models import CycleFigures, ProgrammeFigures
+from workspace.reviews import delivery
+from workspace.reviews.models import ProgrammeFigures
 
 Part = dict[str, Any]
 
@@ -62,14 +67,6 @@ def _figures(programme: Programme) -> ProgrammeFigures | None:
     try:
         return programme.spiral_figures
     except ProgrammeFigures.DoesNotExist:
-        return None
-
-
-def _cycle_figures(cycle: Cycle) -> CycleFigures | None:
-    """The cycle's figures (loaded with the cycles by :func:`programme_history`)."""
-    try:
-        return cycle.spiral_figures
-    except CycleFigures.DoesNotExist:
         return None
 
 
@@ -111,7 +108,10 @@ def price_source(programme: Programme) -> Part:
     if figures.staff_day_cost is not None:
         part["staff_day_cost"] = figures.staff_day_cost
     if figures.previous_arrangement:
-        part["previous_arrangement"] = figures.previous_arrangement
+        part["previous_arrangement"] = dict(figures.previous_arrangement)
+        population = delivery.previous_population(programme, timezone.localdate())
+        if population is not None:
+            part["previous_arrangement"]["population"] = population
     return part
 
 
@@ -158,49 +158,27 @@ def cycle_source(cycle: Cycle) -> Part:
     return part
 
 
-def spend_source(cycle: Cycle) -> Part:
-    """Cash spent by period, the population served and the number of service users."""
-    figures = _cycle_figures(cycle)
-    part: Part = {}
-    if figures is None:
-        return part
-    if figures.spend:
-        part["spend"] = dict(figures.spend)
-    if figures.population is not None:
-        part["population"] = figures.population
-    if figures.service_users is not None:
-        part["service_users"] = figures.service_users
-    return part
+def spend_source(cycle: Cycle, *, as_of: dt.date | None = None) -> Part:
+    """Cash spent by year, the population served and the number of service users.
+
+    From the programme's agreements' payments and accepted returns and the needs area's
+    population where they hold them, else the review's figures.
+    """
+    return delivery.spend_part(cycle, as_of or timezone.localdate())[0]
 
 
 def transaction_cost_source(cycle: Cycle) -> Part:
-    """Delivery model, sourcing route, re-procurement and the transaction costs of sourcing."""
-    figures = _cycle_figures(cycle)
-    part: Part = {}
-    if figures is None:
-        return part
-    if figures.delivery_model:
-        part["delivery_model"] = figures.delivery_model
-    if figures.sourcing_route:
-        part["sourcing_route"] = figures.sourcing_route
-    part["reprocured_same_model"] = figures.reprocured_same_model
-    costs: Part = {}
-    if figures.staff_days is not None:
-        costs["staff_days"] = figures.staff_days
-    if figures.external_costs is not None:
-        costs["external_costs"] = figures.external_costs
-    if figures.external_costs_year:
-        costs["year"] = figures.external_costs_year
-    if costs:
-        part["transaction_costs"] = costs
-    return part
+    """Delivery model, sourcing route, re-procurement and the transaction costs of sourcing.
+
+    From the cycle's sourcing records and agreements where it has them, else the review's
+    figures.
+    """
+    return delivery.transaction_cost_part(cycle)[0]
 
 
 def effort_source(cycle: Cycle) -> Part:
-    """Staff days spent on analysis, planning, procurement and review."""
-    figures = _cycle_figures(cycle)
-    effort = figures.effort_days() if figures is not None else {}
-    return {"effort_days": effort} if effort else {}
+    """Staff days on analysis, planning, procurement (from the sourcing records) and review."""
+    return delivery.effort_part(cycle)[0]
 
 
 PROGRAMME_SOURCES: tuple[Callable[[Programme], Part], ...] = (
@@ -212,11 +190,13 @@ PROGRAMME_SOURCES: tuple[Callable[[Programme], Part], ...] = (
 
 CYCLE_SOURCES: tuple[Callable[[Cycle], Part], ...] = (
     cycle_source,
-    spend_source,
     transaction_cost_source,
     effort_source,
 )
 """Each gives part of one cycle's entry."""
+
+DATED_CYCLE_SOURCES: tuple[Callable[..., Part], ...] = (spend_source,)
+"""Each gives part of one cycle's entry as of the history's date (keyword ``as_of``)."""
 
 
 def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -225,10 +205,8 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
     ``as_of`` is the date of the export (today by default): a cycle still in progress is
     running on that date.
     """
-    history: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "as_of": (as_of or timezone.localdate()).isoformat(),
-    }
+    day = as_of or timezone.localdate()
+    history: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "as_of": day.isoformat()}
     for source in PROGRAMME_SOURCES:
         history.update(source(programme))
     cycles = []
@@ -239,6 +217,8 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
         entry: Part = {}
         for cycle_part in CYCLE_SOURCES:
             entry.update(cycle_part(cycle))
+        for dated_part in DATED_CYCLE_SOURCES:
+            entry.update(dated_part(cycle, as_of=day))
         cycles.append(entry)
     history["cycles"] = cycles
     return history
