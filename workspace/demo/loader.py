@@ -20,6 +20,6 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     load_cycles_demo(cast=cast, progress=progress)
     load_needs_demo(cast=cast, progress=progress)
     load_sourcing_demo(cast=cast, progress=progress)
-    load_reviews_demo(cast=cast, progress=progress)
     load_contracts_demo(cast=cast, progress=progress)
+    load_reviews_demo(cast=cast, progress=progress)
     load_plan_demo(cast=cast, progress=progress)
