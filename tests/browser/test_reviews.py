@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles.demo import load_cycles_demo
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.history import programme_history
+from workspace.sourcing.demo import load_sourcing_demo
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +29,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def kingsmere(browser_cast: Cast) -> Cast:
     load_cycles_demo(cast=browser_cast, progress=lambda _: None)
+    load_sourcing_demo(cast=browser_cast, progress=lambda _: None)
+    load_contracts_demo(cast=browser_cast, progress=lambda _: None)
     load_reviews_demo(cast=browser_cast, progress=lambda _: None)
     return browser_cast
 
@@ -66,6 +70,12 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
     page.get_by_role("link", name="Open the review of cycle 2").click()
     expect(page.get_by_role("heading", name="Review: did it work, and what next?")).to_be_visible()
     expect(page.get_by_test_id("recommendations")).to_contain_text("Not taken up")
+    provenance = page.get_by_test_id("provenance")
+    expect(provenance).to_contain_text("from the sourcing record (Refuge and outreach grant)")
+    expect(provenance).to_contain_text("payments under 2 agreements (KBC-CS-0088, KBC-CS-C2)")
+    evidence = page.get_by_test_id("kpi-evidence")
+    expect(evidence).to_contain_text("from 12 accepted returns of agreement KBC-CS-C2")
+    expect(evidence.locator("svg").first).to_be_visible()
     screenshot("reviews-cycle-review")
 
     page.get_by_role("link", name="Review report", exact=True).click()
@@ -75,7 +85,15 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
         )
     ).to_be_visible()
     expect(page.locator("svg").first).to_be_visible()
+    expect(page.get_by_text("KPI ratings and SPC signals, KBC-CS-0088")).to_be_visible()
     screenshot("reviews-report")
+
+    current = Programme.objects.get(name="Domestic abuse support").cycles.get(number=3)
+    page.goto(page.url.split("/programmes/")[0] + f"/cycles/{current.pk}/review/")
+    evidence = page.get_by_test_id("kpi-evidence").first
+    expect(evidence).to_contain_text("Days from referral to first contact")
+    expect(evidence).to_contain_text("concern in 5 periods (June 2025 to November 2025)")
+    screenshot("reviews-cycle-review-kpis")
 
 
 def test_a_commissioner_writes_the_findings_of_a_review(

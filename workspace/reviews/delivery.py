@@ -529,6 +529,7 @@ class KPIEvidence:
     signals: tuple[str, ...]
     variation: str
     svg: str
+    rows: tuple[dict[str, Any], ...] = ()
     message: str = ""
 
     @property
@@ -554,11 +555,15 @@ class AgreementEvidence:
 
 
 def _signals(rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    found = []
+    """The special causes by kind: how many periods, and the first and last of them."""
+    periods: dict[str, list[str]] = {}
     for row in rows:
         if row["signals"]:
-            kind = row["variation"].replace("_", " ")
-            found.append(f"{row['period']}: {kind} ({', '.join(row['signals'])})")
+            periods.setdefault(row["variation"].replace("_", " "), []).append(row["period"])
+    found = []
+    for kind, listed in periods.items():
+        span = listed[0] if len(listed) == 1 else f"{listed[0]} to {listed[-1]}"
+        found.append(f"{kind} in {_plural(len(listed), 'period')} ({span})")
     return tuple(found)
 
 
@@ -601,6 +606,11 @@ def kpi_evidence(cycle: Cycle) -> list[AgreementEvidence]:
                     signals=_signals(perf.rows),
                     variation=perf.variation,
                     svg=perf.spc,
+                    rows=tuple(
+                        {key: row[key] for key in ("period", "value", "centre", "lower", "upper")}
+                        | {"signals": ", ".join(row["signals"]), "rating": row["rating_label"]}
+                        for row in perf.rows
+                    ),
                 )
             )
         found.append(
