@@ -53,6 +53,7 @@ from spiral.spc.ratings import shortfall
 from workspace.contracts.models import KPI, Agreement, KPIValue, Payment, Return
 from workspace.contracts.performance import kpi_performance
 from workspace.cycles.models import Cycle, Programme
+from workspace.needs.models import Area
 from workspace.reviews.models import CycleFigures, ProgrammeFigures
 from workspace.sourcing.models import Sourcing, TransactionCosts
 
@@ -218,8 +219,6 @@ def _area_code(programme: Programme) -> str:
 
 
 def _population_by_year(programme: Programme) -> dict[int, float]:
-    from workspace.needs.models import Area  # the needs area is optional to the review
-
     code = _area_code(programme)
     area = Area.objects.filter(code=code).first() if code else None
     if area is None:

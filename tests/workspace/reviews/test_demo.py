@@ -9,6 +9,7 @@ import pytest
 from workspace.audit.models import AuditEvent
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
+from workspace.reviews.delivery import ENTERED, cycle_provenance
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
 from workspace.reviews.services import programme_assess
@@ -44,6 +45,31 @@ def test_the_demo_shows_every_verdict(demo: dict[str, Programme]) -> None:
         for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
     }
     assert seen == {"improving_spiral", "going_round_in_circles", "declining", "too_early_to_tell"}
+
+
+def test_the_demo_verdicts_rest_on_evidence_assembled_from_sourcing_and_contracts(
+    demo: dict[str, Programme],
+) -> None:
+    entered = set()
+    for name, programme in demo.items():
+        for cycle in programme.cycles.all():
+            for note in cycle_provenance(cycle, AS_OF):
+                if note.source == ENTERED:
+                    entered.add((name, cycle.number, note.part))
+    # the stages no area records, and what the areas genuinely lack, stay as entered
+    entered -= {
+        (name, c.number, part)
+        for name, programme in demo.items()
+        for c in programme.cycles.all()
+        for part in ("Population", "Effort on analysis, planning, review")
+    }
+    entered -= {(name, 1, "Re-procured the same model") for name in demo}  # no cycle before
+    assert entered == {
+        ("0–19 public health nursing", 2, "Service users"),  # in-house: no provider returns
+        ("Domestic abuse support", 3, "Sourcing route"),  # not yet chosen: no sourcing record
+        ("Domestic abuse support", 3, "Re-procured the same model"),
+        ("Domestic abuse support", 3, "Transaction costs"),
+    }
 
 
 def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:
