@@ -14,8 +14,9 @@ addresses
 comparators,            :func:`indicator_source`             reviews (ProgrammeFigures;
 indicator series                                             later the indicators area)
 deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
-cost, previous                                               later finance)
-arrangement
+cost, previous                                               later finance); the previous
+arrangement             (:func:`reach_source`)               arrangement's population from
+                                                             needs, as for the cycles
 spend, population,      :func:`spend_source`                 contracts (payments, returns),
 service users                                                needs (population); else reviews
 transaction costs,      :func:`transaction_cost_source`      sourcing (records, costs, bids),
@@ -108,11 +109,21 @@ def price_source(programme: Programme) -> Part:
     if figures.staff_day_cost is not None:
         part["staff_day_cost"] = figures.staff_day_cost
     if figures.previous_arrangement:
-        part["previous_arrangement"] = dict(figures.previous_arrangement)
-        population = delivery.previous_population(programme, timezone.localdate())
-        if population is not None:
-            part["previous_arrangement"]["population"] = population
+        part["previous_arrangement"] = figures.previous_arrangement
     return part
+
+
+def reach_source(programme: Programme, *, as_of: dt.date | None = None) -> Part:
+    """The previous arrangement's population from the needs data, when the cycles take theirs.
+
+    Replaces the recorded previous arrangement with the same one and the needs data's
+    population, so that the first cycle's cost a head compares like with like.
+    """
+    figures = _figures(programme)
+    population = delivery.previous_population(programme, as_of or timezone.localdate())
+    if figures is None or not figures.previous_arrangement or population is None:
+        return {}
+    return {"previous_arrangement": {**figures.previous_arrangement, "population": population}}
 
 
 # --- per-cycle sources -------------------------------------------------------------------
@@ -195,6 +206,9 @@ CYCLE_SOURCES: tuple[Callable[[Cycle], Part], ...] = (
 )
 """Each gives part of one cycle's entry."""
 
+DATED_PROGRAMME_SOURCES: tuple[Callable[..., Part], ...] = (reach_source,)
+"""Each gives part of the top level as of the history's date (keyword ``as_of``)."""
+
 DATED_CYCLE_SOURCES: tuple[Callable[..., Part], ...] = (spend_source,)
 """Each gives part of one cycle's entry as of the history's date (keyword ``as_of``)."""
 
@@ -209,6 +223,8 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
     history: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "as_of": day.isoformat()}
     for source in PROGRAMME_SOURCES:
         history.update(source(programme))
+    for dated_source in DATED_PROGRAMME_SOURCES:
+        history.update(dated_source(programme, as_of=day))
     cycles = []
     ordered = programme.cycles.order_by("number").select_related(
         "previous_cycle", "spiral_figures", "review_findings"

@@ -32,7 +32,7 @@ from workspace.reviews.delivery import (
     transaction_cost_part,
 )
 from workspace.reviews.history import effort_source, programme_history, transaction_cost_source
-from workspace.reviews.models import CycleFigures
+from workspace.reviews.models import CycleFigures, ProgrammeFigures
 from workspace.sourcing import services as sourcing
 from workspace.sourcing.models import Sourcing
 
@@ -417,3 +417,31 @@ def test_kpi_evidence_gives_the_latest_rating_the_share_meeting_target_and_the_s
     assert kpi.rows[-1]["upper"] == pytest.approx(5.264)
     assert kpi.svg == performance.spc
     assert [r["value"] for r in kpi.rows] == [float(d) for d in days]
+
+
+def test_the_previous_arrangement_takes_the_needs_population_with_the_cycles(
+    two_cycles: tuple[Cycle, Cycle],
+) -> None:
+    first, _ = two_cycles
+    owner = first.programme
+    ProgrammeFigures.objects.create(
+        programme=owner,
+        previous_arrangement={"spend": {"2018/19": 90_000}, "population": 186_000},
+        updated_at=timezone.now(),
+    )
+    population = {str(year): 199_000 + 1_000 * (year - 2018) for year in range(2018, 2023)}
+    area = Area.objects.create(
+        code=owner.organisation.ons_code,
+        name="Kingsmere",
+        area_type="Unitary authority",
+        context={"population_by_year": population},
+    )
+    # 2023 (cycle 2's year on the history's date) is missing: nothing comes from the needs data
+    history = programme_history(owner, as_of=AS_OF)
+    assert history["previous_arrangement"]["population"] == 186_000
+    assert "population" not in history["cycles"][0]
+    area.context["population_by_year"]["2023"] = 204_000
+    area.save()
+    history = programme_history(owner, as_of=AS_OF)
+    assert history["previous_arrangement"] == {"spend": {"2018/19": 90_000}, "population": 199_000}
+    assert history["cycles"][0]["population"] == 200_500.0  # 2019 and 2020
