@@ -36,7 +36,14 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def kingsmere(browser_cast: Cast) -> Cast:
-    for load in (load_cycles_demo, load_needs_demo, load_plan_demo, load_reviews_demo):
+    for load in (
+        load_cycles_demo,
+        load_needs_demo,
+        load_sourcing_demo,
+        load_contracts_demo,
+        load_plan_demo,
+        load_reviews_demo,
+    ):
         load(cast=browser_cast, progress=lambda _: None)
     return browser_cast
 
@@ -81,6 +88,12 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
     expect(provenance).to_contain_text("fictional: Ashcombe, Brindleford, Corrow, Dunsley")
     expect(provenance).to_contain_text("outcomes framework 'Domestic abuse support: outcomes")
     expect(page.get_by_test_id("plan-targets")).to_contain_text("20.8 by 2024/25: met")
+    provenance = page.get_by_test_id("provenance")
+    expect(provenance).to_contain_text("from the sourcing record (Refuge and outreach grant)")
+    expect(provenance).to_contain_text("payments under 2 agreements (KBC-CS-0088, KBC-CS-C2)")
+    evidence = page.get_by_test_id("kpi-evidence")
+    expect(evidence).to_contain_text("from 12 accepted returns of agreement KBC-CS-C2")
+    expect(evidence.locator("svg").first).to_be_visible()
     screenshot("reviews-cycle-review")
 
     page.get_by_role("link", name="Review report", exact=True).click()
@@ -91,7 +104,15 @@ def test_a_board_member_goes_from_the_portfolio_to_a_spiral_and_its_review_repor
     ).to_be_visible()
     expect(page.locator("svg").first).to_be_visible()
     expect(page.get_by_text("Where the outcome evidence comes from")).to_be_visible()
+    expect(page.get_by_text("KPI ratings and SPC signals, KBC-CS-0088")).to_be_visible()
     screenshot("reviews-report")
+
+    current = Programme.objects.get(name="Domestic abuse support").cycles.get(number=3)
+    page.goto(page.url.split("/programmes/")[0] + f"/cycles/{current.pk}/review/")
+    evidence = page.get_by_test_id("kpi-evidence").first
+    expect(evidence).to_contain_text("Days from referral to first contact")
+    expect(evidence).to_contain_text("concern in 5 periods (June 2025 to November 2025)")
+    screenshot("reviews-cycle-review-kpis")
 
 
 def test_a_commissioner_writes_the_findings_of_a_review(

@@ -22,4 +22,4 @@ def load_demo(*, password: str, progress: Callable[[str], object] = print) -> No
     load_sourcing_demo(cast=cast, progress=progress)
     load_contracts_demo(cast=cast, progress=progress)
     load_plan_demo(cast=cast, progress=progress)
-    load_reviews_demo(cast=cast, progress=progress)  # its outcomes frameworks after the plan's
+    load_reviews_demo(cast=cast, progress=progress)  # its evidence comes from all the others

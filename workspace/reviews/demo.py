@@ -48,6 +48,7 @@ from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 from workspace.needs.models import Area
 from workspace.reviews import services
+from workspace.reviews.delivery_demo import load_delivery_records
 from workspace.reviews.demo_outcomes import (
     FICTIONAL_AREAS,
     KINGSMERE,
@@ -55,6 +56,7 @@ from workspace.reviews.demo_outcomes import (
     fictional_comparators,
     local_indicator,
 )
+from workspace.reviews.history import effort_source, transaction_cost_source
 from workspace.reviews.models import PlanResponse, ProgrammeFigures
 
 YEARS = tuple(f"{y}/{str(y + 1)[-2:]}" for y in range(2014, 2026))
@@ -489,6 +491,16 @@ def demo_history(programme: Programme, story: ProgrammeStory) -> dict[str, Any]:
     }
 
 
+def _from_the_areas(programme: Programme, history: dict[str, Any]) -> dict[str, Any]:
+    """The history with each cycle's process figures as the sourcing and contracts records say."""
+    for cycle, entry in zip(programme.cycles.order_by("number"), history["cycles"], strict=True):
+        derived = transaction_cost_source(cycle)
+        entry.update(derived)
+        effort = effort_source(cycle).get("effort_days", {})
+        entry["effort_days"] = {**entry["effort_days"], **effort}
+    return history
+
+
 def load_reviews_demo(*, cast: Cast, progress: Callable[[str], object] = print) -> None:
     """Load the Spiral test figures of the demo council's programmes (once)."""
     council = cast.organisations["council"]
@@ -505,6 +517,16 @@ def load_reviews_demo(*, cast: Cast, progress: Callable[[str], object] = print) 
         programme = programmes.get(story.name)
         if programme is None:
             continue
+        load_delivery_records(
+            programme=programme,
+            stories=story.cycles,
+            spend=[
+                {int(year[:4]): amount for year, amount in entry["spend"].items()}
+                for entry in demo_history(programme, story)["cycles"]
+            ],
+            users=users,
+            progress=progress,
+        )
         progress(f"Loading the Spiral test figures of {story.name.lower()}…")
         first = programme.cycles.order_by("number").first()
         assert first is not None  # the cycles demo gives every programme its cycles
@@ -513,7 +535,7 @@ def load_reviews_demo(*, cast: Cast, progress: Callable[[str], object] = print) 
             for each in story.indicators
         ]
         cycle_frameworks(programme, story.indicators, indicators, users=users)
-        content = json.dumps(demo_history(programme, story)).encode()
+        content = json.dumps(_from_the_areas(programme, demo_history(programme, story))).encode()
         services.history_upload(actor=users["analyst"], programme=programme, content=content)
         cycles = list(programme.cycles.order_by("number"))
         for cycle, figures in zip(cycles, story.cycles, strict=True):

@@ -17,14 +17,19 @@ baselines, targets                                           frameworks), else r
                                                              (ProgrammeFigures); see
                                                              ``outcome_sources.py``
 deflator, staff day     :func:`price_source`                 reviews (ProgrammeFigures;
-cost, previous                                               later finance)
-arrangement
-spend, population,      :func:`spend_source`                 reviews (CycleFigures; later
-service users                                                contracts and finance)
-transaction costs,      :func:`transaction_cost_source`      reviews (CycleFigures; later
-delivery model, route                                        sourcing)
-effort by stage         :func:`effort_source`                reviews (CycleFigures)
+cost, previous                                               later finance); the previous
+arrangement             (:func:`reach_source`)               arrangement's population from
+                                                             needs, as for the cycles
+spend, population,      :func:`spend_source`                 contracts (payments, returns),
+service users                                                needs (population); else reviews
+transaction costs,      :func:`transaction_cost_source`      sourcing (records, costs, bids),
+delivery model, route                                        contracts (agreements); else
+                                                             reviews (CycleFigures)
+effort by stage         :func:`effort_source`                sourcing (procurement); reviews
 ======================  ===================================  ===============================
+
+The rules for the cost, process and delivery parts, and the provenance of each figure, are
+in :mod:`workspace.reviews.delivery`.
 
 Cycle ids are ``cycle-<number>`` and recommendation ids ``R<cycle number>.<n>`` (their order
 within the cycle), so an exported file can be uploaded again and matched to its cycles.
@@ -40,7 +45,8 @@ from django.utils import timezone
 
 from spiral.spiral_test.history import SCHEMA_VERSION
 from workspace.cycles.models import Cycle, Programme, Recommendation
-from workspace.reviews.models import CycleFigures, ProgrammeFigures
+from workspace.reviews import delivery
+from workspace.reviews.models import ProgrammeFigures
 from workspace.reviews.outcome_sources import area_code, outcome_evidence
 
 Part = dict[str, Any]
@@ -66,14 +72,6 @@ def _figures(programme: Programme) -> ProgrammeFigures | None:
     try:
         return programme.spiral_figures
     except ProgrammeFigures.DoesNotExist:
-        return None
-
-
-def _cycle_figures(cycle: Cycle) -> CycleFigures | None:
-    """The cycle's figures (loaded with the cycles by :func:`programme_history`)."""
-    try:
-        return cycle.spiral_figures
-    except CycleFigures.DoesNotExist:
         return None
 
 
@@ -121,6 +119,19 @@ def price_source(programme: Programme) -> Part:
     return part
 
 
+def reach_source(programme: Programme, *, as_of: dt.date | None = None) -> Part:
+    """The previous arrangement's population from the needs data, when the cycles take theirs.
+
+    Replaces the recorded previous arrangement with the same one and the needs data's
+    population, so that the first cycle's cost a head compares like with like.
+    """
+    figures = _figures(programme)
+    population = delivery.previous_population(programme, as_of or timezone.localdate())
+    if figures is None or not figures.previous_arrangement or population is None:
+        return {}
+    return {"previous_arrangement": {**figures.previous_arrangement, "population": population}}
+
+
 # --- per-cycle sources -------------------------------------------------------------------
 
 
@@ -164,49 +175,27 @@ def cycle_source(cycle: Cycle) -> Part:
     return part
 
 
-def spend_source(cycle: Cycle) -> Part:
-    """Cash spent by period, the population served and the number of service users."""
-    figures = _cycle_figures(cycle)
-    part: Part = {}
-    if figures is None:
-        return part
-    if figures.spend:
-        part["spend"] = dict(figures.spend)
-    if figures.population is not None:
-        part["population"] = figures.population
-    if figures.service_users is not None:
-        part["service_users"] = figures.service_users
-    return part
+def spend_source(cycle: Cycle, *, as_of: dt.date | None = None) -> Part:
+    """Cash spent by year, the population served and the number of service users.
+
+    From the programme's agreements' payments and accepted returns and the needs area's
+    population where they hold them, else the review's figures.
+    """
+    return delivery.spend_part(cycle, as_of or timezone.localdate())[0]
 
 
 def transaction_cost_source(cycle: Cycle) -> Part:
-    """Delivery model, sourcing route, re-procurement and the transaction costs of sourcing."""
-    figures = _cycle_figures(cycle)
-    part: Part = {}
-    if figures is None:
-        return part
-    if figures.delivery_model:
-        part["delivery_model"] = figures.delivery_model
-    if figures.sourcing_route:
-        part["sourcing_route"] = figures.sourcing_route
-    part["reprocured_same_model"] = figures.reprocured_same_model
-    costs: Part = {}
-    if figures.staff_days is not None:
-        costs["staff_days"] = figures.staff_days
-    if figures.external_costs is not None:
-        costs["external_costs"] = figures.external_costs
-    if figures.external_costs_year:
-        costs["year"] = figures.external_costs_year
-    if costs:
-        part["transaction_costs"] = costs
-    return part
+    """Delivery model, sourcing route, re-procurement and the transaction costs of sourcing.
+
+    From the cycle's sourcing records and agreements where it has them, else the review's
+    figures.
+    """
+    return delivery.transaction_cost_part(cycle)[0]
 
 
 def effort_source(cycle: Cycle) -> Part:
-    """Staff days spent on analysis, planning, procurement and review."""
-    figures = _cycle_figures(cycle)
-    effort = figures.effort_days() if figures is not None else {}
-    return {"effort_days": effort} if effort else {}
+    """Staff days on analysis, planning, procurement (from the sourcing records) and review."""
+    return delivery.effort_part(cycle)[0]
 
 
 PROGRAMME_SOURCES: tuple[Callable[[Programme], Part], ...] = (
@@ -218,11 +207,16 @@ PROGRAMME_SOURCES: tuple[Callable[[Programme], Part], ...] = (
 
 CYCLE_SOURCES: tuple[Callable[[Cycle], Part], ...] = (
     cycle_source,
-    spend_source,
     transaction_cost_source,
     effort_source,
 )
 """Each gives part of one cycle's entry."""
+
+DATED_PROGRAMME_SOURCES: tuple[Callable[..., Part], ...] = (reach_source,)
+"""Each gives part of the top level as of the history's date (keyword ``as_of``)."""
+
+DATED_CYCLE_SOURCES: tuple[Callable[..., Part], ...] = (spend_source,)
+"""Each gives part of one cycle's entry as of the history's date (keyword ``as_of``)."""
 
 
 def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -231,12 +225,12 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
     ``as_of`` is the date of the export (today by default): a cycle still in progress is
     running on that date.
     """
-    history: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "as_of": (as_of or timezone.localdate()).isoformat(),
-    }
+    day = as_of or timezone.localdate()
+    history: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "as_of": day.isoformat()}
     for source in PROGRAMME_SOURCES:
         history.update(source(programme))
+    for dated_source in DATED_PROGRAMME_SOURCES:
+        history.update(dated_source(programme, as_of=day))
     cycles = []
     ordered = programme.cycles.order_by("number").select_related(
         "previous_cycle", "spiral_figures", "review_findings"
@@ -245,6 +239,8 @@ def programme_history(programme: Programme, *, as_of: dt.date | None = None) -> 
         entry: Part = {}
         for cycle_part in CYCLE_SOURCES:
             entry.update(cycle_part(cycle))
+        for dated_part in DATED_CYCLE_SOURCES:
+            entry.update(dated_part(cycle, as_of=day))
         cycles.append(entry)
     history["cycles"] = cycles
     return history

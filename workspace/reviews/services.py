@@ -209,6 +209,25 @@ def _cycle_figures_save(
     return record
 
 
+def _with_entered_figures(history: dict[str, Any], record: CycleFigures) -> dict[str, Any]:
+    """The history with the cycle's entered spend and cost year in place of the areas' ones.
+
+    Figures an area holds replace those entered (:mod:`workspace.reviews.delivery`), but the
+    entered ones are kept as the fallback, so they are checked as if they were used.
+    """
+    wanted = cycle_id(record.cycle)
+    for entry in history.get("cycles", []):
+        if entry.get("id") != wanted:
+            continue
+        if record.spend:
+            entry["spend"] = dict(record.spend)
+        if record.external_costs_year:
+            costs = dict(entry.get("transaction_costs") or {})
+            costs["year"] = record.external_costs_year
+            entry["transaction_costs"] = costs
+    return history
+
+
 def cycle_figures_update(
     *, actor: User, cycle: Cycle, at: dt.datetime | None = None, **values: Any
 ) -> CycleFigures:
@@ -225,7 +244,7 @@ def cycle_figures_update(
     with transaction.atomic():
         record = _cycle_figures_save(actor, cycle, values, at or timezone.now())
         try:
-            parse_history(programme_history(cycle.programme))
+            parse_history(_with_entered_figures(programme_history(cycle.programme), record))
         except HistoryError as error:
             prefix = f"cycle '{cycle_id(cycle)}': field '"
             messages: dict[str, list[str]] = {}

@@ -8,6 +8,7 @@ The approver signs the Review stage off through the cycle's own gate.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -28,7 +29,7 @@ from spiral.spiral_test.verdict import VERDICT_LABELS
 from workspace.accounts.access import Capability, has_capability, organisations_with
 from workspace.cycles.models import Cycle, Programme, Recommendation
 from workspace.http import AuthenticatedHttpRequest
-from workspace.reviews import services
+from workspace.reviews import delivery, services
 from workspace.reviews.forms import (
     CycleFiguresForm,
     FindingsForm,
@@ -204,6 +205,11 @@ def history_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _as_of(assessment: services.Assessment) -> dt.date:
+    """The date the assessed history was assembled for."""
+    return dt.date.fromisoformat(assessment.history["as_of"])
+
+
 def _report_context(programme: Programme) -> dict[str, Any]:
     assessment = services.programme_assess(programme=programme)
     report = assessment.report
@@ -220,6 +226,10 @@ def _report_context(programme: Programme) -> dict[str, Any]:
         "findings": {cycle_id(c): findings.get(c.pk) for c in cycles},
         "checks": {cycle_id(c): review_check(c) for c in cycles},
         "finding_colours": FINDING_COLOURS,
+        "provenance": {
+            cycle_id(c): delivery.cycle_provenance(c, _as_of(assessment)) for c in cycles
+        },
+        "kpi_evidence": {cycle_id(c): delivery.kpi_evidence(c) for c in cycles},
         "reason_figures": reason_figures,
         "colours": COLOURS,
         "generated": timezone.localtime(),
@@ -266,6 +276,8 @@ def cycle_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mine=mine,
         findings=CycleReview.objects.filter(cycle=cycle).first(),
         figures=CycleFigures.objects.filter(cycle=cycle).first(),
+        provenance=delivery.cycle_provenance(cycle, _as_of(assessment)),
+        kpi_evidence=delivery.kpi_evidence(cycle),
         coproduction=list(cycle.coproduction.all()),
         checked=review_check(cycle),
         previous=previous,

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
+from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles.demo import load_cycles_demo
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 from workspace.needs.demo import load_needs_demo
 from workspace.plan.demo import load_plan_demo
 from workspace.reviews.demo import load_reviews_demo
+from workspace.sourcing.demo import load_sourcing_demo
 
 
 @pytest.fixture(autouse=True)
@@ -22,14 +24,20 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture
 def demo(cast: Cast) -> dict[str, Programme]:
-    """Kingsmere's five programmes, cycles and Spiral test figures, keyed by name.
+    """Kingsmere's five programmes with their cycles, needs data, outcomes frameworks,
+    sourcing records, contracts and review figures, keyed by name.
 
-    Loaded as ``make demo`` loads them: the needs data and the plan's outcomes frameworks
-    before the review's, whose outcome evidence comes from both.
+    Loaded in the order ``make demo`` loads them: the review's evidence comes from all the
+    other areas.
     """
     quiet = lambda _: None  # noqa: E731
-    load_cycles_demo(cast=cast, progress=quiet)
-    load_needs_demo(cast=cast, progress=quiet)
-    load_plan_demo(cast=cast, progress=quiet)
-    load_reviews_demo(cast=cast, progress=quiet)
+    for load in (
+        load_cycles_demo,
+        load_needs_demo,
+        load_sourcing_demo,
+        load_contracts_demo,
+        load_plan_demo,
+        load_reviews_demo,
+    ):
+        load(cast=cast, progress=quiet)
     return {p.name: p for p in Programme.objects.filter(organisation=cast.organisations["council"])}

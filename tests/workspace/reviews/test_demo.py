@@ -12,6 +12,7 @@ from workspace.audit.models import AuditEvent
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 from workspace.needs.models import ComparatorMember, Indicator, IndicatorValue
+from workspace.reviews.delivery import ENTERED, cycle_provenance
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
 from workspace.reviews.outcome_sources import outcome_evidence
@@ -97,6 +98,31 @@ def test_the_needs_assessment_still_compares_kingsmere_with_real_fingertips_data
     page = response.content.decode()
     assert "Warrington" in page
     assert "Also in the group, fictional: Ashcombe, Brindleford, Corrow, Dunsley." in page
+
+
+def test_the_demo_verdicts_rest_on_evidence_assembled_from_sourcing_and_contracts(
+    demo: dict[str, Programme],
+) -> None:
+    entered = set()
+    for name, programme in demo.items():
+        for cycle in programme.cycles.all():
+            for note in cycle_provenance(cycle, AS_OF):
+                if note.source == ENTERED:
+                    entered.add((name, cycle.number, note.part))
+    # the stages no area records, and what the areas genuinely lack, stay as entered
+    entered -= {
+        (name, c.number, part)
+        for name, programme in demo.items()
+        for c in programme.cycles.all()
+        for part in ("Population", "Effort on analysis, planning, review")
+    }
+    entered -= {(name, 1, "Re-procured the same model") for name in demo}  # no cycle before
+    assert entered == {
+        ("0–19 public health nursing", 2, "Service users"),  # in-house: no provider returns
+        ("Domestic abuse support", 3, "Sourcing route"),  # not yet chosen: no sourcing record
+        ("Domestic abuse support", 3, "Re-procured the same model"),
+        ("Domestic abuse support", 3, "Transaction costs"),
+    }
 
 
 def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast: Cast) -> None:

@@ -87,3 +87,29 @@ def test_the_review_report_html_has_the_spiral_its_table_and_the_findings(
     assert "The figures the spiral draws" in body
     assert "Decommission" in body  # the review's recommendation
     assert "Value worse" in body  # the evidence behind "declining"
+
+
+def test_the_history_assembled_from_sourcing_and_contracts_gives_the_same_verdict_by_command(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client], tmp_path: Path
+) -> None:
+    programme = demo["Domestic abuse support"]
+    response = client_for("analyst").get(f"/programmes/{programme.pk}/history/")
+    exported = json.loads(response.content)
+    second = exported["cycles"][1]
+    assert second["sourcing_route"] == "Grant"  # the sourcing record's route
+    assert second["reprocured_same_model"] is True  # grant again, for the same model
+    assert second["transaction_costs"] == {
+        "staff_days": 16.0,
+        "external_costs": 0.0,
+        "year": "2022/23",
+    }
+    assert second["effort_days"]["procurement"] == 8.0  # the days before the award
+    assert second["service_users"] == 1240.0  # from the accepted returns
+    path = tmp_path / "history.json"
+    path.write_bytes(response.content)
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(main, ["review", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(out.read_text())["cycles"][1]
+    assert cli["verdict"]["verdict"] == "going_round_in_circles"
+    assert "after re-procuring the same model" in cli["verdict"]["reasons"][0]["text"]
