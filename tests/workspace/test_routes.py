@@ -129,6 +129,7 @@ EXPECTED = {
     "sourcing/<int:pk>/ocds.json",
     "sourcing/<int:pk>/notices.json",
     "programmes/<int:pk>/market/",
+    "programmes/<int:pk>/market/filter/",
     "programmes/<int:pk>/market/import-ocds/",
     "programmes/<int:pk>/market/import-spend/",
     "programmes/<int:pk>/market/statement/",

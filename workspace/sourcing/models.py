@@ -239,3 +239,31 @@ class MarketStatement(models.Model):
 
     def __str__(self) -> str:
         return f"Market position statement: {self.programme}"
+
+
+class MarketFilter(models.Model):
+    """The part of the imported market relevant to a programme's service, saved per programme.
+
+    Contracting processes are kept when any item is classified under one of the CPV prefixes
+    (none: every process), when the buyer is the one chosen (empty: any buyer) and when the
+    earliest award falls in the date range (either end may be open).
+    """
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="market_filter"
+    )
+    cpv_prefixes = models.JSONField(default=list, blank=True)
+    buyer_id = models.CharField(max_length=200, blank=True)
+    awarded_from = models.DateField(null=True, blank=True)
+    awarded_to = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Market filter: {self.programme}"
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.cpv_prefixes or self.buyer_id or self.awarded_from or self.awarded_to)

@@ -51,6 +51,7 @@ from workspace.sourcing.common import (
 from workspace.sourcing.market import (
     PACKAGE_PLACEHOLDERS,
     ImportRefused,
+    market_filter_save,
     market_view,
     ocds_check,
     ocds_import,
@@ -84,6 +85,7 @@ __all__ = [
     "criteria_set",
     "do_stage",
     "elapsed_days",
+    "market_filter_save",
     "market_view",
     "may_edit",
     "milestone_add",

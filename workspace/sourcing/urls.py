@@ -31,6 +31,7 @@ urlpatterns = [
     path("sourcing/<int:pk>/ocds.json", views.ocds_export, name="ocds"),
     path("sourcing/<int:pk>/notices.json", views.notices_export, name="notices"),
     path("programmes/<int:pk>/market/", views.market, name="market"),
+    path("programmes/<int:pk>/market/filter/", views.market_filter_edit, name="market-filter"),
     path("programmes/<int:pk>/market/import-ocds/", views.ocds_import, name="ocds-import"),
     path("programmes/<int:pk>/market/import-spend/", views.spend_import, name="spend-import"),
     path("programmes/<int:pk>/market/statement/", views.statement_edit, name="statement"),

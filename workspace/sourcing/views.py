@@ -31,13 +31,21 @@ from workspace.sourcing.forms import (
     BidForm,
     CostsForm,
     CriteriaForm,
+    MarketFilterForm,
     MilestoneForm,
     SourcingForm,
     StatementForm,
     TerminationForm,
     UploadForm,
 )
-from workspace.sourcing.models import Bid, MarketStatement, Milestone, Sourcing, TransactionCosts
+from workspace.sourcing.models import (
+    Bid,
+    MarketFilter,
+    MarketStatement,
+    Milestone,
+    Sourcing,
+    TransactionCosts,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -559,6 +567,45 @@ def market(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         imports=list(programme.market_imports.all()),
         statement=MarketStatement.objects.filter(programme=programme).first(),
         may_edit=_may(request, programme, Capability.EDIT),
+    )
+
+
+@login_required
+@GET_POST
+def market_filter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.EDIT)
+    view = services.market_view(programme, filtered=False)
+    saved = MarketFilter.objects.filter(programme=programme).first()
+    initial: dict[str, Any] = {}
+    if saved is not None:
+        initial = {
+            "cpv": ", ".join(saved.cpv_prefixes),
+            "buyer_id": saved.buyer_id,
+            "awarded_from": saved.awarded_from,
+            "awarded_to": saved.awarded_to,
+        }
+    form = MarketFilterForm(request.POST or None, initial=initial, buyers=view["buyers"])
+    if request.method == "POST" and form.is_valid():
+        done = _try(
+            form,
+            lambda: services.market_filter_save(
+                actor=request.user, programme=programme, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
+            )
+            return redirect("sourcing:market", pk=programme.pk)
+    return _page(
+        request,
+        "market_filter.html",
+        "Choose the market for this service",
+        programme=programme,
+        form=form,
+        codes=view["cpv_codes"],
+        processes=view["processes_imported"],
     )
 
 
