@@ -17,6 +17,7 @@ EXPECTED = {
     "account/tokens/<int:pk>/revoke/",
     "set-password/<str:uidb64>/<str:token>/",
     "organisations/<slug:slug>/people/",
+    "organisations/<slug:slug>/publishing/",
     "organisations/<slug:slug>/people/add/",
     "organisations/<slug:slug>/people/<int:user_id>/roles/",
     "audit/",

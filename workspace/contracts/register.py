@@ -11,12 +11,10 @@ import csv
 import io
 from typing import Any
 
+from spiral.ocds.identifiers import make_ocid
 from workspace.accounts.models import Organisation
 from workspace.contracts.models import Agreement
 from workspace.contracts.performance import kpi_performance
-
-OCID_PREFIX = "ocds-spiral"
-"""Spiral's placeholder OCID prefix; a council publishing for real registers its own."""
 
 CSV_COLUMNS = [
     "reference",
@@ -110,7 +108,9 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
     buyer_id = f"GB-GOR-{council.ons_code}" if council.ons_code else f"spiral-{council.slug}"
     releases = []
     for agreement in published_agreements(council):
-        ocid = f"{OCID_PREFIX}-{council.slug}-{agreement.pk}"
+        # "agreement" keeps these apart from the ocids of sourcing records, which share
+        # the prefix and the organisation's slug.
+        ocid = make_ocid(council.publishing_prefix, council.slug, "agreement", agreement.pk)
         supplier_id = (
             f"spiral-provider-{agreement.provider.slug}"
             if agreement.provider is not None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from spiral.ocds.identifiers import make_ocid
 from spiral.sourcing.routes import ROUTES
 from workspace.cycles.models import Cycle, Decision, Programme
 
@@ -61,9 +62,9 @@ class Sourcing(models.Model):
 
     @property
     def ocid(self) -> str:
-        """The contracting process's OCDS identifier (a local prefix and this record's id)."""
-        slug = self.cycle.programme.organisation.slug
-        return f"ocds-spiral-{slug}-{self.pk}"
+        """The contracting process's ocid: the lead organisation's prefix, its slug, this id."""
+        organisation = self.cycle.programme.organisation
+        return make_ocid(organisation.publishing_prefix, organisation.slug, self.pk)
 
     @property
     def has_weights(self) -> bool:
