@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from spiral.ocds.metrics import RatedKPI
 from spiral.sourcing.evaluation import check_weights, score_bids
 from spiral.sourcing.publication import (
     BidderEntry,
@@ -36,6 +37,8 @@ from spiral.sourcing.publication import (
 from spiral.sourcing.routes import route as route_of
 from spiral.sourcing.transaction_costs import CostInputs, CostSummary, transaction_costs
 from workspace.audit.services import snapshot
+from workspace.contracts.models import Agreement
+from workspace.contracts.performance import published_kpis
 from workspace.cycles import services as cycle_services
 from workspace.cycles.models import Cycle, Decision
 from workspace.sourcing.common import (
@@ -761,7 +764,21 @@ def commissioning_record(sourcing: Sourcing) -> CommissioningRecord:
         contract_end=sourcing.contract_end,
         contract_signed=sourcing.contract_start if sourcing.awarded_on else None,
         terminated=sourcing.terminated_on,
+        kpis=_contract_kpis(sourcing),
     )
+
+
+def _contract_kpis(sourcing: Sourcing) -> tuple[RatedKPI, ...]:
+    """The KPIs, rated from accepted returns, of the agreement made by this route's award.
+
+    The agreement is the one in the contract register recorded against the award decision.
+    """
+    if sourcing.award_decision_id is None:
+        return ()
+    agreement = (
+        Agreement.objects.filter(decision_id=sourcing.award_decision_id).order_by("id").first()
+    )
+    return published_kpis(agreement) if agreement is not None else ()
 
 
 def ocds_package(sourcing: Sourcing, *, uri: str) -> dict[str, Any]:
