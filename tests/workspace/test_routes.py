@@ -44,6 +44,7 @@ EXPECTED = {
     "contracts/<int:pk>/kpis/new/",
     "contracts/<int:pk>/put-into-force/",
     "contracts/<int:pk>/publication/",
+    "contracts/<int:pk>/in-house-team/",
     "contracts/<int:pk>/milestones/new/",
     "contracts/<int:pk>/milestones/<int:milestone>/met/",
     "contracts/<int:pk>/changes/new/",
