@@ -207,3 +207,37 @@ def test_the_team_page_lists_the_councils_people_and_saves(
     assert client.post(url, {"members": [str(nurse.pk)]}).status_code == 302
     detail = client.get(f"/contracts/{in_house.pk}/").content.decode()
     assert "Returns are sent by the in-house team: Nina Nurse." in detail
+
+
+def test_the_team_sends_returns_by_api_and_a_sender_cannot_accept_by_api(
+    cast: Cast, nurse: User, in_house: Agreement
+) -> None:
+    from workspace.accounts.services import api_token_create
+
+    def api(user: User) -> Client:
+        _, key = api_token_create(user=user, name="returns")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    commissioner = cast.users["commissioner"]
+    services.agreement_in_house_team_set(
+        actor=commissioner, agreement=in_house, members=[nurse, commissioner]
+    )
+    kpi = in_house.kpis.get()
+    body = {
+        "period_start": "2024-01-01",
+        "values": [{"kpi": kpi.pk, "numerator": "92", "denominator": "100"}],
+        "spend": "60000",
+        "narrative": "A steady month.",
+        "submit": True,
+    }
+    assert [a["reference"] for a in api(nurse).get("/api/agreements").json()] == ["IH-1"]
+    sent = api(commissioner).post(
+        f"/api/agreements/{in_house.pk}/returns", body, content_type="application/json"
+    )
+    assert sent.status_code == 201, sent.content
+    ret_id = sent.json()["id"]
+    refused = api(commissioner).post(f"/api/returns/{ret_id}/accept")
+    assert refused.status_code == 422
+    assert "You sent this return" in refused.json()["errors"]["__all__"][0]
+    assert api(nurse).post(f"/api/returns/{ret_id}/accept").status_code in {403, 404}
+    assert api(cast.users["analyst"]).post(f"/api/returns/{ret_id}/accept").status_code == 200
