@@ -244,9 +244,11 @@ def milestone_add(
     due_on: dt.date,
     met_on: dt.date | None = None,
 ) -> Milestone:
-    """Add a milestone to the route's timeline."""
+    """Add a milestone to the route's timeline (after the award, delivery or reporting only)."""
     _check_editor(actor, sourcing.cycle.programme)
     _check_milestone(title, kind)
+    if sourcing.awarded_bid_id is not None and kind not in Milestone.AFTER_AWARD:
+        raise ValidationError({"kind": "The contract is awarded: choose delivery or reporting"})
     with transaction.atomic():
         milestone = Milestone.objects.create(
             sourcing=sourcing, title=title.strip(), kind=kind, due_on=due_on, met_on=met_on

@@ -209,6 +209,17 @@ def test_milestones_before_the_award_are_fixed_once_it_is_made(
         services.milestone_delete(actor=user, milestone=before_award)
 
 
+def test_after_the_award_only_delivery_or_reporting_milestones_are_added(
+    cast: Cast, sourcing: Sourcing
+) -> None:
+    evaluated(cast, sourcing)
+    _award(cast, sourcing)
+    with pytest.raises(ValidationError) as caught:
+        _milestone(cast, sourcing, "engagement")
+    assert set(caught.value.message_dict) == {"kind"}
+    assert _milestone(cast, sourcing, "reporting").after_award
+
+
 def test_delivery_milestones_change_after_the_award_but_stay_once_met(
     cast: Cast, sourcing: Sourcing
 ) -> None:
