@@ -19,11 +19,21 @@ to edit.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["concentration", "concentration_band", "market_position_statement", "supplier_shares"]
+from spiral.ocds.classifications import matching_ocids
+
+__all__ = [
+    "concentration",
+    "concentration_band",
+    "market_position_statement",
+    "market_selection",
+    "supplier_shares",
+]
 
 HIGH = 1_800.0
 MODERATE = 1_000.0
@@ -70,6 +80,63 @@ def supplier_shares(
     frame = frame.sort_values(["value", "key"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
     return frame.head(top) if top is not None else frame
+
+
+def market_selection(
+    processes: pd.DataFrame,
+    classifications: pd.DataFrame,
+    *,
+    cpv: Iterable[str] = (),
+    buyer: str | None = None,
+    awarded_from: dt.date | None = None,
+    awarded_to: dt.date | None = None,
+) -> list[str]:
+    """The contracting processes of the market relevant to a service.
+
+    A process is kept when any of its items is classified under one of the CPV prefixes
+    (:func:`spiral.ocds.classifications.matching_ocids`; no prefix keeps every process), its
+    buyer is ``buyer`` (if given) and its earliest active award falls on or between
+    ``awarded_from`` and ``awarded_to`` (UTC days; an open end is not checked, and a process
+    without an award is left out once either end is given).
+
+    Parameters
+    ----------
+    processes : DataFrame
+        From :func:`spiral.ocds.indicators.process_table` (``ocid``, ``buyer_id``,
+        ``award_date``).
+    classifications : DataFrame
+        From :func:`spiral.ocds.classifications.classification_table`.
+
+    Returns
+    -------
+    list of str
+        The ocids kept, sorted.
+
+    Examples
+    --------
+    >>> processes = pd.DataFrame({"ocid": ["a", "b", "c"], "buyer_id": ["B1", "B2", "B1"],
+    ...     "award_date": pd.to_datetime(["2024-01-10", "2024-06-01", None], utc=True)})
+    >>> classes = pd.DataFrame({"ocid": ["a", "b", "c"], "scheme": ["CPV"] * 3,
+    ...     "code": ["85310000", "85311000", "45000000"], "description": [None] * 3})
+    >>> market_selection(processes, classes, cpv=("8531",))
+    ['a', 'b']
+    >>> market_selection(processes, classes, buyer="B1")
+    ['a', 'c']
+    >>> market_selection(processes, classes, awarded_to=dt.date(2024, 1, 10))
+    ['a']
+    """
+    keep = pd.Series(True, index=processes.index)
+    prefixes = tuple(cpv)
+    if prefixes:
+        keep &= processes["ocid"].isin(matching_ocids(classifications, prefixes))
+    if buyer:
+        keep &= processes["buyer_id"] == buyer
+    awarded = processes["award_date"]
+    if awarded_from is not None:
+        keep &= awarded >= pd.Timestamp(awarded_from, tz="UTC")
+    if awarded_to is not None:
+        keep &= awarded < pd.Timestamp(awarded_to, tz="UTC") + pd.Timedelta(days=1)
+    return sorted(processes.loc[keep, "ocid"].astype(str).unique().tolist())
 
 
 def concentration(shares: pd.Series, *, top: tuple[int, ...] = (1, 3, 5)) -> dict[str, float]:
@@ -126,6 +193,7 @@ def market_position_statement(
     vcse_share: float | None,
     public_share: float | None,
     spend_total: float | None = None,
+    scope: str = "",
 ) -> str:
     """A first draft of a market position statement, for the commissioner to edit.
 
@@ -135,6 +203,9 @@ def market_position_statement(
         From :func:`supplier_shares` (``name``, ``share``), largest first.
     hhi, sme_share, vcse_share, public_share : float
         From the procurement indicators (shares as fractions; ``None`` or NaN when unknown).
+    scope : str, optional
+        What part of the market the contract figures cover (for example the CPV codes
+        chosen), said after the opening sentence.
 
     Examples
     --------
@@ -152,6 +223,8 @@ def market_position_statement(
         f"{commissioner} buys this service from {count} provider"
         f"{'' if count == 1 else 's'} in the contracts and payments on record."
     )
+    if scope:
+        lines.append(f"The contract figures cover {scope}.")
     if count:
         head = providers.head(3)
         leading = ", ".join(

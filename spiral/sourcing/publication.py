@@ -10,8 +10,8 @@ release tag            UK notice              what it carries
 ``tender``             UK4 tender notice      the procedure, tender period, award criteria
 ``award``              UK6 contract award     the bids received, the supplier and the value
 ``contract``           UK7 contract details   the contract's period, value and signing date
-``implementation``     UK9 contract           the delivery milestones, met or not
-                       performance
+``implementation``     UK9 contract           the delivery milestones, met or not, and each
+                       performance            KPI's rating per period (Metrics extension)
 ``contractTermination`` UK11 contract         the contract ended early
                        termination
 =====================  =====================  ==================================================
@@ -19,7 +19,9 @@ release tag            UK notice              what it carries
 Releases follow the OCDS 1.1 release schema (https://standard.open-contracting.org/1.1/);
 notices follow the Procurement Act 2023 notice numbering (Cabinet Office, *Guidance: notices*,
 2024). Routes that are not procurement (grant, in-house agreement, partnership, pooled budget)
-publish OCDS for transparency but give no UK notices.
+publish OCDS for transparency but give no UK notices. A record with KPIs carries them as the
+OCDS Metrics extension's ``agreedMetrics`` on its contract and ``metrics`` in its
+implementation (:mod:`spiral.ocds.metrics`), and its package declares the extension.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
+from spiral.ocds.metrics import RatedKPI, agreed_metrics, implementation_metrics
 from spiral.sourcing.routes import NOTICE_TYPES, route
 
 __all__ = [
@@ -102,6 +106,7 @@ class CommissioningRecord:
     contract_end: dt.date | None = None
     contract_signed: dt.date | None = None
     terminated: dt.date | None = None
+    kpis: tuple[RatedKPI, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -149,6 +154,24 @@ def _party(bid: BidderEntry, roles: list[str]) -> dict[str, Any]:
     if details:
         party["details"] = details
     return party
+
+
+def _implementation(
+    record: CommissioningRecord, started: dt.date
+) -> tuple[dt.date, dict[str, Any]] | None:
+    """The implementation's date and content: delivery milestones and KPI ratings, if any."""
+    delivery = _milestones(record.milestones, after_award=True)
+    rated = implementation_metrics(record.kpis)
+    if not delivery and not rated:
+        return None
+    dates = [m.met or m.due for m in record.milestones if m.after_award]
+    dates += [p.end for kpi in record.kpis for p in kpi.periods]
+    implementation: dict[str, Any] = {}
+    if delivery:
+        implementation["milestones"] = delivery
+    if rated:
+        implementation["metrics"] = rated
+    return max([*dates, started]), implementation
 
 
 def ocds_releases(record: CommissioningRecord) -> list[dict[str, Any]]:
@@ -278,6 +301,8 @@ def ocds_releases(record: CommissioningRecord) -> list[dict[str, Any]]:
             "status": "active",
             "value": _money(value, record.currency),
         }
+        if record.kpis:
+            contract["agreedMetrics"] = agreed_metrics(record.kpis)
         if record.contract_start is not None:
             period: dict[str, str] = {"startDate": _when(record.contract_start)}
             if record.contract_end is not None:
@@ -292,14 +317,14 @@ def ocds_releases(record: CommissioningRecord) -> list[dict[str, Any]]:
                     {"contracts": [contract]},
                 )
             )
-            delivery = _milestones(record.milestones, after_award=True)
-            if delivery:
-                latest = max((m.met or m.due) for m in record.milestones if m.after_award)
+            implemented = _implementation(record, record.contract_start)
+            if implemented is not None:
+                day, implementation = implemented
                 releases.append(
                     release(
                         "implementation",
-                        max(latest, record.contract_start),
-                        {"contracts": [{**contract, "implementation": {"milestones": delivery}}]},
+                        day,
+                        {"contracts": [{**contract, "implementation": implementation}]},
                     )
                 )
             if record.terminated is not None:
@@ -333,6 +358,7 @@ def ocds_release_package(
         "publishedDate": published.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "publisher": {"name": publisher},
         "license": "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        **({"extensions": [METRICS_EXTENSION]} if record.kpis else {}),
         "releases": ocds_releases(record),
     }
 

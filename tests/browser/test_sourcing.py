@@ -1,8 +1,10 @@
 """The sourcing journey in a real browser: route → transaction costs → evaluation → award → OCDS.
 
 A procurement officer chooses the route for a cycle, records its transaction costs, sets the
-award criteria, records two bids, awards the contract (into the decision log) and downloads
-the OCDS release package, which is validated against the shipped OCDS schema. Screenshots of
+award criteria, records bids (removing one entered in error and correcting another), awards
+the contract (into the decision log), finds the bids fixed after the award, and downloads the
+OCDS release package, which is validated against the shipped OCDS schema. A commissioner
+filters the programme's market to the service's CPV codes. Screenshots of
 each page go to ``test-output/screenshots/``.
 """
 
@@ -116,7 +118,30 @@ def test_procurement_secures_the_service_and_publishes_it_as_ocds(
 
     _bid(page, "Carewell Homecare Ltd", "4650000", "78", "60")
     _bid(page, "Kingsmere Community Care CIC", "4720000", "82", "90")
+    _bid(page, "Entered Twice Ltd", "4700000", "50", "50")
     expect(page.get_by_test_id("bids")).to_contain_text("Kingsmere Community Care CIC")
+
+    # A bid entered in error is removed, after a confirmation page.
+    page.get_by_role("link", name="Remove the bid from Entered Twice Ltd").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Remove the bid from Entered Twice Ltd?"
+    )
+    screenshot("sourcing-bid-remove")
+    page.get_by_role("button", name="Yes, remove the bid").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Bid removed: Entered Twice Ltd")
+    expect(page.get_by_test_id("bids")).not_to_contain_text("Entered Twice Ltd")
+
+    # A moderated score is corrected on the bid's own form.
+    page.get_by_role("link", name="Change the bid from Carewell Homecare Ltd").click()
+    expect(page.get_by_label("Bidder")).to_have_value("Carewell Homecare Ltd")
+    page.get_by_label("Quality score (0 to 100, after moderation)").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the quality score")
+    page.get_by_label("Quality score (0 to 100, after moderation)").fill("80")
+    screenshot("sourcing-bid-edit")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Bid changed: Carewell Homecare Ltd")
+    expect(page.get_by_test_id("bids")).to_contain_text("80.00")
     screenshot("sourcing-evaluation")
 
     page.get_by_role("button", name="Award the contract").click()
@@ -130,6 +155,18 @@ def test_procurement_secures_the_service_and_publishes_it_as_ocds(
     expect(page.get_by_test_id("award")).to_contain_text("Kingsmere Community Care CIC")
     expect(page.get_by_test_id("notices")).to_contain_text("UK7 Contract details notice")
     screenshot("sourcing-detail")
+    # Once awarded, the bids are the evidence behind the decision: no change links, and the
+    # bid's page says why.
+    expect(page.get_by_test_id("bids-fixed")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Change the bid from Carewell Homecare Ltd")
+    ).to_have_count(0)
+    carewell = home_care_cycle.sourcings.get().bids.get(bidder="Carewell Homecare Ltd")
+    detail_url = page.url.split("#")[0]
+    page.goto(f"{detail_url}bids/{carewell.pk}/edit/")
+    expect(page.get_by_test_id("locked")).to_contain_text("rewrite the evidence")
+    screenshot("sourcing-bid-locked")
+    page.goto(detail_url)
     assert Decision.objects.filter(
         cycle=home_care_cycle, title__contains="Kingsmere Community Care CIC"
     ).exists()
@@ -191,3 +228,52 @@ def test_an_analyst_imports_ocds_and_spend_and_drafts_the_market_statement(
     screenshot("market-statement")
     page.get_by_role("button", name="Save statement").click()
     expect(page.get_by_test_id("statement")).to_contain_text("Adult home care")
+
+
+def test_a_commissioner_filters_the_market_to_the_service(
+    page: Page,
+    *,
+    live_server: object,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    browser_cast: Cast,
+    home_care_cycle: Cycle,
+) -> None:
+    from tests.workspace.sourcing.test_services import PACKAGES
+    from workspace.sourcing import services as sourcing_services
+
+    programme = home_care_cycle.programme
+    sourcing_services.ocds_import_paths(
+        actor=browser_cast.users["analyst"],
+        programmes=[programme],
+        paths=sorted(PACKAGES.glob("*.json")),
+        file_name="Contracts Finder sample (100 packages)",
+    )
+    sign_in("commissioner")
+    page.goto(f"{live_server}/programmes/{programme.pk}/market/")
+    expect(page.get_by_test_id("market-filter")).to_contain_text(
+        "Figures cover all 100 contracting processes imported"
+    )
+    page.get_by_role("button", name="Filter the market").click()
+    expect(page.get_by_test_id("cpv-codes-imported")).to_contain_text("85000000")
+    page.get_by_label("CPV codes or prefixes (optional)").fill("85000000, home care")
+    page.get_by_role("button", name="Save the filter").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("'home' is not a CPV code")
+    screenshot("market-filter-error")
+    page.get_by_label("CPV codes or prefixes (optional)").fill("85000000")
+    page.get_by_role("button", name="Save the filter").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Market filter saved")
+    expect(page.get_by_test_id("market-filter")).to_contain_text(
+        "Figures cover 15 of the 100 contracting processes imported"
+    )
+    expect(page.get_by_test_id("market-filter")).to_contain_text(
+        "CPV 85: Health and social work services"
+    )
+    expect(page.get_by_test_id("cpv-codes")).not_to_contain_text("45000000")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    screenshot("market-filtered")
+
+    page.get_by_role("button", name="Market position statement").click()
+    expect(page.get_by_label("Market position statement")).to_contain_text(
+        "The contract figures cover contracts classified under CPV 85000000"
+    )

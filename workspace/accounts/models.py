@@ -9,9 +9,15 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from spiral.ocds.identifiers import PLACEHOLDER_PREFIX
+
 GSS_CODE = RegexValidator(
     r"^[EWSN]\d{8}$",
     "Enter an ONS GSS code: a letter E, W, S or N and eight digits, like E08000009",
+)
+OCID_PREFIX = RegexValidator(
+    r"^ocds-[a-z0-9]{6}$",
+    "Enter the ocid prefix registered for you: ocds- and 6 letters or digits, like ocds-b5fd17",
 )
 
 
@@ -34,12 +40,24 @@ class Organisation(models.Model):
     is_fictional = models.BooleanField(
         default=False, help_text="A demonstration organisation, not a real one."
     )
+    ocid_prefix = models.CharField(
+        "registered ocid prefix",
+        max_length=11,
+        blank=True,
+        validators=[OCID_PREFIX],
+        help_text="The OCDS ocid prefix the Open Contracting Partnership registered for it.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def publishing_prefix(self) -> str:
+        """The ocid prefix its OCDS is published under: its registered one, else a placeholder."""
+        return self.ocid_prefix or PLACEHOLDER_PREFIX
 
     @property
     def commissions(self) -> bool:

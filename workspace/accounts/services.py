@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from spiral.ocds.identifiers import ocid_prefix
+from workspace.accounts.access import Capability, require
 from workspace.accounts.models import ApiToken, Membership, Organisation, Role, hash_token
 from workspace.audit.services import audit_record, snapshot
 
@@ -154,3 +157,35 @@ def welcome_send(*, user: User, organisation: Organisation, base_url: str) -> No
         from_email=None,
         recipient_list=[user.email],
     )
+
+
+def organisation_ocid_prefix_set(
+    *, actor: AbstractBaseUser, organisation: Organisation, prefix: str
+) -> Organisation:
+    """Set (or clear, with an empty ``prefix``) the organisation's registered ocid prefix.
+
+    Only its administrators may. The prefix is checked by
+    :func:`spiral.ocds.identifiers.ocid_prefix`; every OCDS the organisation publishes from
+    then on uses it (the placeholder ``ocds-spiral`` while none is set).
+    """
+    require(actor, organisation, Capability.ADMINISTER)
+    cleaned = ""
+    if prefix.strip():
+        try:
+            cleaned = ocid_prefix(prefix)
+        except ValueError as error:
+            message = str(error)
+            raise ValidationError({"ocid_prefix": message[0].upper() + message[1:]}) from None
+    with transaction.atomic():
+        before = snapshot(organisation)
+        organisation.ocid_prefix = cleaned
+        organisation.save(update_fields=["ocid_prefix"])
+        audit_record(
+            actor=actor,
+            action="set ocid prefix",
+            target=organisation,
+            organisation=organisation,
+            before=before,
+            after=snapshot(organisation),
+        )
+    return organisation

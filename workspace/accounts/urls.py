@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workspace.accounts import people, views
+from workspace.accounts import people, publishing, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
     path("set-password/<str:uidb64>/<str:token>/", people.set_password, name="set-password"),
     path("organisations/<slug:slug>/people/", people.people, name="people"),
+    path("organisations/<slug:slug>/publishing/", publishing.publishing, name="publishing"),
     path("organisations/<slug:slug>/people/add/", people.add_person, name="add-person"),
     path(
         "organisations/<slug:slug>/people/<int:user_id>/roles/",

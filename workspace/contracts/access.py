@@ -6,6 +6,12 @@
   provider sees its own organisation's agreements and returns, saves and submits returns,
   and sees the ratings; nothing else. Another provider's agreement is "not found" (404), so
   its existence is not revealed either.
+- An in-house agreement has no provider organisation: the people named as its **in-house
+  team** take the provider's place for that agreement only, while they are members of the
+  programme's lead or partner organisation. Membership of the council alone gives no one
+  the right to send an in-house team's returns, and naming someone in one team gives them
+  nothing over any other agreement. Whoever sent a return cannot also accept or query it
+  (``services.return_accept``), so a council officer on both sides is never their own check.
 """
 
 from __future__ import annotations
@@ -30,13 +36,43 @@ def provider_organisations(user: AnyUser) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def in_house_team_of(user: AnyUser, agreement: Agreement) -> bool:
+    """Whether ``user`` is on the in-house team of an in-house agreement (and still a member
+    of one of the programme's organisations)."""
+    if agreement.kind != Agreement.Kind.IN_HOUSE or agreement.provider_id is not None:
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    programme = agreement.programme
+    organisations = [programme.organisation_id, programme.partner_organisation_id]
+    return (
+        agreement.in_house_team.filter(pk=user.pk).exists()
+        and Membership.objects.filter(user_id=user.pk, organisation_id__in=organisations).exists()
+    )
+
+
 def is_provider_of(user: AnyUser, agreement: Agreement) -> bool:
-    """Whether ``user`` speaks for the agreement's provider."""
-    if agreement.provider_id is None or not user.is_authenticated or not user.is_active:
+    """Whether ``user`` speaks for the agreement's provider (or its in-house team)."""
+    if agreement.provider_id is None:
+        return in_house_team_of(user, agreement)
+    if not user.is_authenticated or not user.is_active:
         return False
     return Membership.objects.filter(
         user_id=user.pk, organisation_id=agreement.provider_id, role=Role.PROVIDER
     ).exists()
+
+
+def in_house_agreements(user: AnyUser) -> QuerySet[Agreement]:
+    """The in-house agreements whose returns ``user`` sends (see :func:`in_house_team_of`)."""
+    if not user.is_authenticated or not user.is_active:
+        return Agreement.objects.none()
+    member_of = Membership.objects.filter(user_id=user.pk).values("organisation_id")
+    return Agreement.objects.filter(
+        Q(programme__organisation__in=member_of) | Q(programme__partner_organisation__in=member_of),
+        kind=Agreement.Kind.IN_HOUSE,
+        provider__isnull=True,
+        in_house_team=user.pk,
+    )
 
 
 def may(user: AnyUser, agreement: Agreement, capability: Capability) -> bool:
@@ -56,6 +92,7 @@ def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
             Q(programme__organisation__in=viewing)
             | Q(programme__partner_organisation__in=viewing)
             | Q(provider__in=provider_organisations(user))
+            | Q(pk__in=in_house_agreements(user).values("pk"))
         )
         .select_related("programme", "provider")
         .distinct()

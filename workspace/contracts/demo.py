@@ -263,6 +263,30 @@ def _figures(pattern: str, kpi: KPISpec, month: int, rng: np.random.Generator) -
     return {"value": f"{max(days, 0.5):.1f}"}
 
 
+def _in_house_team_member(council: Organisation) -> User:
+    """The (fictional) returns lead of the council's in-house nursing team."""
+    user, created = User.objects.get_or_create(
+        username=f"returns.{council.slug}-nursing",
+        defaults={
+            "first_name": "Nursing",
+            "last_name": "Team Returns",
+            "email": f"nursing.returns@{council.slug}.example.org",
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+        membership = Membership.objects.create(user=user, organisation=council, role=Role.PROVIDER)
+        audit_record(
+            actor=None,
+            action="granted role",
+            target=membership,
+            organisation=council,
+            after=snapshot(membership),
+        )
+    return user
+
+
 def _returns(
     agreement: Agreement, spec: AgreementSpec, provider_user: User, commissioner: User
 ) -> None:
@@ -406,5 +430,11 @@ def load_contracts_demo(*, cast: Cast, progress: Callable[[str], object] = print
                     effective_on=add_months(START, months),
                     reason=reason,
                 )
-            if user is not None:
-                _returns(agreement, spec, user, commissioner)
+            if user is None:
+                # The in-house service's returns come from its own team, named on the
+                # agreement: a council member whose role grants no commissioning rights.
+                user = _in_house_team_member(programme.organisation)
+                services.agreement_in_house_team_set(
+                    actor=commissioner, agreement=agreement, members=[user]
+                )
+            _returns(agreement, spec, user, commissioner)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 
 from spiral.spc.ratings import RATING_LABELS
 from workspace.accounts.models import Organisation
@@ -164,3 +165,24 @@ class OverrideForm(GovForm):
         choices=list(RATING_LABELS.items()), widget=forms.RadioSelect, label="Rating"
     )
     reason = forms.CharField(widget=forms.Textarea, label="Reason for the override")
+
+
+class InHouseTeamForm(GovForm):
+    members = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who in the in-house team sends the returns",
+        help_text=(
+            "People of the programme's organisations. They see this agreement, send its "
+            "returns and see its ratings; nothing else. Whoever sends a return cannot accept it."
+        ),
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["members"]
+        field.queryset = people  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: (  # type: ignore[attr-defined]
+            f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
+        )

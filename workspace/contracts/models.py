@@ -85,6 +85,15 @@ class Agreement(models.Model):
         help_text="Empty for an in-house agreement.",
     )
     in_house_unit = models.CharField(max_length=200, blank=True)
+    in_house_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="in_house_agreements",
+        help_text=(
+            "In-house agreements: the people of the in-house team who send its returns "
+            "(members of the programme's organisations)."
+        ),
+    )
     value = models.DecimalField(max_digits=14, decimal_places=2)
     start_date = models.DateField()
     end_date = models.DateField()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from spiral.charts.lines import line_svg
 from spiral.charts.spc import spc_svg
+from spiral.ocds.metrics import RatedKPI, RatedPeriod
 from spiral.spc import p_chart, u_chart, variation_icon, xmr_chart
 from spiral.spc.ratings import RATING_LABELS, rate_chart
 from workspace.contracts.models import KPI, Agreement, KPIValue, RatingOverride, Return
@@ -214,3 +215,36 @@ def spend_position(agreement: Agreement, *, today: dt.date) -> SpendPosition:
         profile=profile,
         svg=svg,
     )
+
+
+def published_kpis(agreement: Agreement) -> tuple[RatedKPI, ...]:
+    """The agreement's KPIs as published in OCDS: each period's rating, accepted returns only.
+
+    A return still submitted or queried is not yet the agreed record of that period, so its
+    rating waits until the commissioner accepts it. The rating is the commissioner's override
+    where there is one, else the derived rating (:func:`kpi_performance`). Only ratings are
+    published, never the figures returned.
+    """
+    out = []
+    by_kpi = {perf.kpi.pk: perf for perf in kpi_performance(agreement)}
+    for kpi in agreement.kpis.all():
+        perf = by_kpi.get(kpi.pk)
+        rows = perf.rows if perf is not None else []
+        out.append(
+            RatedKPI(
+                id=f"kpi-{kpi.pk}",
+                title=kpi.name,
+                unit=kpi.unit,
+                target=float(kpi.target) if kpi.target is not None else None,
+                periods=tuple(
+                    RatedPeriod(
+                        start=row["ret"].period_start,
+                        end=row["ret"].period_end,
+                        rating=row["rating"],
+                    )
+                    for row in rows
+                    if row["ret"].status == Return.Status.ACCEPTED
+                ),
+            )
+        )
+    return tuple(out)

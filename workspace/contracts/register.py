@@ -11,12 +11,12 @@ import csv
 import io
 from typing import Any
 
+from spiral.ocds.identifiers import make_ocid
+from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
+from spiral.ocds.metrics import agreed_metrics, implementation_metrics
 from workspace.accounts.models import Organisation
 from workspace.contracts.models import Agreement
-from workspace.contracts.performance import kpi_performance
-
-OCID_PREFIX = "ocds-spiral"
-"""Spiral's placeholder OCID prefix; a council publishing for real registers its own."""
+from workspace.contracts.performance import kpi_performance, published_kpis
 
 CSV_COLUMNS = [
     "reference",
@@ -109,8 +109,11 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
     """The published register as an OCDS 1.1 release package, one release per agreement."""
     buyer_id = f"GB-GOR-{council.ons_code}" if council.ons_code else f"spiral-{council.slug}"
     releases = []
+    uses_metrics = False
     for agreement in published_agreements(council):
-        ocid = f"{OCID_PREFIX}-{council.slug}-{agreement.pk}"
+        # "agreement" keeps these apart from the ocids of sourcing records, which share
+        # the prefix and the organisation's slug.
+        ocid = make_ocid(council.publishing_prefix, council.slug, "agreement", agreement.pk)
         supplier_id = (
             f"spiral-provider-{agreement.provider.slug}"
             if agreement.provider is not None
@@ -130,12 +133,22 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         }
         if not agreement.value_confidential:
             contract["value"] = {"amount": float(agreement.value), "currency": "GBP"}
+        kpis = published_kpis(agreement)
+        tag = ["contract"]
+        if kpis:
+            contract["agreedMetrics"] = agreed_metrics(kpis)
+            uses_metrics = True
+        rated = implementation_metrics(kpis)
+        if rated:
+            # The contract performance notice's content: each KPI's rating per period.
+            contract["implementation"] = {"metrics": rated}
+            tag.append("implementation")
         releases.append(
             {
                 "ocid": ocid,
                 "id": f"{ocid}-contract-{published_date[:10]}",
                 "date": published_date,
-                "tag": ["contract"],
+                "tag": tag,
                 "initiationType": "tender",
                 "language": "en",
                 "buyer": {"id": buyer_id, "name": council.name},
@@ -160,5 +173,6 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         "version": "1.1",
         "publishedDate": published_date,
         "publisher": {"name": council.name},
+        **({"extensions": [METRICS_EXTENSION]} if uses_metrics else {}),
         "releases": releases,
     }

@@ -14,7 +14,7 @@ changed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from spiral.spc.ratings import RATING_LABELS
 from workspace.accounts.access import Capability, has_capability
-from workspace.accounts.models import Organisation
+from workspace.accounts.models import Membership, Organisation
 from workspace.audit.services import audit_record, snapshot
 from workspace.contracts.access import is_provider_of, may
 from workspace.contracts.models import (
@@ -677,11 +677,61 @@ def return_save(
     return ret
 
 
+def _check_not_sender(actor: User, ret: Return) -> None:
+    """Whoever sent a return (an in-house team member may also hold a commissioning role)
+    cannot be the one to check it."""
+    if ret.versions.filter(saved_by=actor).exists():
+        raise ValidationError(
+            "You sent this return: someone else on the commissioning side must check it"
+        )
+
+
+def agreement_in_house_team_set(
+    *, actor: User, agreement: Agreement, members: Iterable[User]
+) -> Agreement:
+    """Name the people of an in-house team who send its agreement's returns.
+
+    Each must be a member of the programme's lead or partner organisation. Being named gives
+    the provider's rights over this agreement only (``access.in_house_team_of``).
+    """
+    _require_edit(actor, agreement)
+    if agreement.kind != Agreement.Kind.IN_HOUSE or agreement.provider_id is not None:
+        raise ValidationError({"members": "Only an in-house agreement has an in-house team"})
+    chosen = list(members)
+    programme = agreement.programme
+    organisations = [programme.organisation_id, programme.partner_organisation_id]
+    outsiders = [
+        user.get_username()
+        for user in chosen
+        if not Membership.objects.filter(user=user, organisation_id__in=organisations).exists()
+    ]
+    if outsiders:
+        raise ValidationError(
+            {
+                "members": "Not a member of the programme's organisations: "
+                + ", ".join(sorted(outsiders))
+            }
+        )
+    with transaction.atomic():
+        before = sorted(agreement.in_house_team.values_list("pk", flat=True))
+        agreement.in_house_team.set(chosen)
+        audit_record(
+            actor=actor,
+            action="set in-house team",
+            target=agreement,
+            organisation=_lead(agreement),
+            before={"in_house_team": before},
+            after={"in_house_team": sorted(u.pk for u in chosen)},
+        )
+    return agreement
+
+
 def return_query(
     *, actor: User, ret: Return, message: str, at: dt.datetime | None = None
 ) -> ReturnQuery:
     """Send a submitted return back to the provider with a question."""
     _require_edit(actor, ret.agreement)
+    _check_not_sender(actor, ret)
     if not message.strip():
         raise ValidationError({"message": "Enter your question for the provider"})
     with transaction.atomic():
@@ -710,6 +760,7 @@ def return_query(
 def return_accept(*, actor: User, ret: Return, at: dt.datetime | None = None) -> Return:
     """Accept a submitted return: its latest version is the period's figures."""
     _require_edit(actor, ret.agreement)
+    _check_not_sender(actor, ret)
     with transaction.atomic():
         ret = Return.objects.select_for_update().get(pk=ret.pk)
         if ret.status != Return.Status.SUBMITTED:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("contracts/<int:pk>/kpis/new/", views.kpi_new, name="kpi-new"),
     path("contracts/<int:pk>/put-into-force/", views.agreement_activate, name="activate"),
     path("contracts/<int:pk>/publication/", views.publication, name="publication"),
+    path("contracts/<int:pk>/in-house-team/", views.in_house_team, name="in-house-team"),
     path("contracts/<int:pk>/milestones/new/", views.milestone_new, name="milestone-new"),
     path(
         "contracts/<int:pk>/milestones/<int:milestone>/met/",

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from workspace.accounts.models import Organisation
 from workspace.contracts import services
 from workspace.contracts.access import (
     agreement_for,
+    in_house_agreements,
     is_provider_of,
     may,
     provider_organisations,
@@ -33,6 +35,7 @@ from workspace.contracts.access import (
 from workspace.contracts.forms import (
     AgreementForm,
     ChangeForm,
+    InHouseTeamForm,
     KPIForm,
     MilestoneForm,
     OverrideForm,
@@ -59,6 +62,7 @@ def _may_use_register(request: HttpRequest) -> None:
     if not (
         organisations_with(request.user, Capability.VIEW).exists()
         or provider_organisations(request.user).exists()
+        or in_house_agreements(request.user).exists()
     ):
         raise PermissionDenied("You have no contracts to see.")
 
@@ -83,7 +87,8 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
         "Contracts and agreements",
         agreements=agreements,
         may_create=organisations_with(request.user, Capability.EDIT).exists(),
-        is_provider=provider_organisations(request.user).exists(),
+        is_provider=provider_organisations(request.user).exists()
+        or in_house_agreements(request.user).exists(),
         councils=[o for o in organisations_with(request.user, Capability.VIEW) if o.commissions],
     )
 
@@ -344,6 +349,42 @@ def publication(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             agreement=agreement,
             published=d["published"],
             value_confidential=d["value_confidential"],
+        ),
+    )
+
+
+@login_required
+@GET_POST
+def in_house_team(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agreement = agreement_for(request.user, pk, edit=True)
+    if agreement.kind != Agreement.Kind.IN_HOUSE or agreement.provider_id is not None:
+        raise Http404("Only an in-house agreement has an in-house team")
+    programme = agreement.programme
+    people = (
+        User.objects.filter(
+            memberships__organisation__in=[
+                o for o in (programme.organisation, programme.partner_organisation) if o
+            ],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    form = InHouseTeamForm(
+        request.POST or None,
+        people=people,
+        initial={"members": list(agreement.in_house_team.all())},
+    )
+    return _form_page(
+        request,
+        agreement,
+        form,
+        title="The in-house team that sends the returns",
+        fields=["members"],
+        button="Save the team",
+        done="In-house team saved",
+        action=lambda d: services.agreement_in_house_team_set(
+            actor=request.user, agreement=agreement, members=d["members"]
         ),
     )
 

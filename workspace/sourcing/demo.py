@@ -339,3 +339,9 @@ def load_sourcing_demo(*, cast: Cast, progress: Callable[[str], object] = print)
             file_name="kingsmere-payments-2024.csv",
             data=_spend_csv(),
         )
+        # Adult home care looks at the health and social work part of the sample only.
+        services.market_filter_save(
+            actor=users["commissioner"],
+            programme=programmes["Adult home care"],
+            cpv="85000000",
+        )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from spiral.ocds.classifications import cpv_prefixes
 from workspace.cycles.forms import MAX_UPLOAD_BYTES, GovForm
 from workspace.sourcing.models import ROUTE_CHOICES, Bid, Milestone
 from workspace.sourcing.services import COST_ACTIVITIES
@@ -233,3 +234,34 @@ class TerminationForm(GovForm):
         "terminated_on": "Enter the date the contract ended",
         "reason": "Enter why the contract ended early",
     }
+
+
+class MarketFilterForm(GovForm):
+    cpv = forms.CharField(
+        required=False,
+        label="CPV codes or prefixes (optional)",
+        help_text=(
+            "Separate them with commas or spaces, for example 85310000, 853. A code stands "
+            "for every code under it: 85300000 covers 85311000. Leave empty for every "
+            "classification."
+        ),
+    )
+    buyer_id = forms.ChoiceField(
+        required=False, label="Buyer (optional)", choices=[("", "Any buyer")]
+    )
+    awarded_from = _date("Awarded on or after (optional)")
+    awarded_to = _date("Awarded on or before (optional)")
+
+    def __init__(self, *args: Any, buyers: list[dict[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "Any buyer")] + [(b["id"], b["name"] or b["id"]) for b in buyers]
+        self.fields["buyer_id"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_cpv(self) -> str:
+        text: str = self.cleaned_data["cpv"]
+        try:
+            cpv_prefixes(text)
+        except ValueError as error:
+            message = str(error)
+            raise forms.ValidationError(message[0].upper() + message[1:]) from None
+        return text

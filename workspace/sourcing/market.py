@@ -19,6 +19,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from spiral.ocds.classifications import classification_table, cpv_prefixes, prefix_descriptions
 from spiral.ocds.compile import compiled_releases
 from spiral.ocds.indicators import award_table, process_table, procurement_indicators
 from spiral.ocds.problems import ProblemReport
@@ -28,6 +29,7 @@ from spiral.sourcing.market import (
     concentration,
     concentration_band,
     market_position_statement,
+    market_selection,
     supplier_shares,
 )
 from spiral.spend.links import supplier_table
@@ -37,6 +39,7 @@ from workspace.cycles.models import Programme
 from workspace.sourcing.common import _audit, _check_editor, _now
 from workspace.sourcing.models import (
     ImportedProcess,
+    MarketFilter,
     MarketImport,
     MarketStatement,
     SpendSupplier,
@@ -245,13 +248,134 @@ def _nan_to_none(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def market_view(programme: Programme, *, top: int = 10) -> dict[str, Any]:
-    """The programme's market from its imports: providers, shares, concentration, diversity."""
-    releases = list(
+def market_filter_save(
+    *,
+    actor: User,
+    programme: Programme,
+    cpv: str,
+    buyer_id: str = "",
+    awarded_from: dt.date | None = None,
+    awarded_to: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> MarketFilter:
+    """Save the part of the market relevant to the programme's service (all empty: all of it).
+
+    ``cpv`` is the text people typed: CPV codes or prefixes, read by
+    :func:`spiral.ocds.classifications.cpv_prefixes`.
+    """
+    _check_editor(actor, programme)
+    errors: dict[str, str] = {}
+    prefixes: tuple[str, ...] = ()
+    try:
+        prefixes = cpv_prefixes(cpv)
+    except ValueError as error:
+        errors["cpv"] = str(error)[0].upper() + str(error)[1:]
+    if awarded_from and awarded_to and awarded_to < awarded_from:
+        errors["awarded_to"] = "The end of the date range must be on or after its start"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = MarketFilter.objects.filter(programme=programme).first()
+        before = snapshot(existing) if existing is not None else None
+        market_filter = existing or MarketFilter(programme=programme)
+        market_filter.cpv_prefixes = list(prefixes)
+        market_filter.buyer_id = buyer_id.strip()
+        market_filter.awarded_from = awarded_from
+        market_filter.awarded_to = awarded_to
+        market_filter.updated_by = actor
+        market_filter.updated_at = _now(at)
+        market_filter.save()
+        _audit(
+            actor,
+            "set market filter",
+            market_filter,
+            programme,
+            before=before,
+            after=snapshot(market_filter),
+        )
+    return market_filter
+
+
+def _cpv_codes(classes: pd.DataFrame, kept: list[str], top: int) -> list[dict[str, Any]]:
+    """The CPV codes of the processes kept: code, description (if carried) and processes."""
+    cpv = classes[(classes["scheme"] == "CPV") & classes["ocid"].isin(kept)]
+    if cpv.empty:
+        return []
+    grouped = cpv.groupby("code", sort=True)
+    table = pd.DataFrame(
+        {"description": grouped["description"].first(), "processes": grouped["ocid"].nunique()}
+    ).reset_index()
+    table = table.sort_values(["processes", "code"], ascending=[False, True], kind="stable")
+    return [
+        {"code": row["code"], "description": row["description"], "processes": row["processes"]}
+        for row in table.head(top).to_dict("records")
+    ]
+
+
+def _scope(
+    market_filter: MarketFilter | None, described: dict[str, str | None], buyer_name: str
+) -> str:
+    """Plain words for the filter, for the page and the statement (empty: the whole market)."""
+    if market_filter is None or not market_filter.is_set:
+        return ""
+    parts = []
+    if described:
+        parts.append(
+            "contracts classified under CPV "
+            + ", ".join(
+                f"{prefix.ljust(8, '0')} ({text})" if text else f"{prefix}…"
+                for prefix, text in described.items()
+            )
+        )
+    if market_filter.buyer_id:
+        parts.append(f"bought by {buyer_name or market_filter.buyer_id}")
+    if market_filter.awarded_from or market_filter.awarded_to:
+        start = market_filter.awarded_from.isoformat() if market_filter.awarded_from else ""
+        end = market_filter.awarded_to.isoformat() if market_filter.awarded_to else ""
+        parts.append(f"awarded {'from ' + start if start else ''}{' to ' + end if end else ''}")
+    return "; ".join(parts) if parts else ""
+
+
+def market_view(programme: Programme, *, top: int = 10, filtered: bool = True) -> dict[str, Any]:
+    """The programme's market from its imports: providers, shares, concentration, diversity.
+
+    With ``filtered`` (the default), the contracting processes are those of the programme's
+    saved :class:`~workspace.sourcing.models.MarketFilter` (CPV prefixes, buyer, award dates;
+    :func:`spiral.sourcing.market.market_selection`), and every contract figure is worked out
+    on them. Payments are the council's own and carry no CPV code: the filter leaves them be.
+    """
+    every = list(
         ImportedProcess.objects.filter(market_import__programme=programme).values_list(
             "compiled_release", flat=True
         )
     )
+    classes = classification_table(every)
+    all_processes = process_table(every)
+    market_filter = MarketFilter.objects.filter(programme=programme).first() if filtered else None
+    buyers = (
+        all_processes[["buyer_id", "buyer_name"]]
+        .dropna(subset=["buyer_id"])
+        .drop_duplicates("buyer_id")
+        .fillna({"buyer_name": ""})
+        .sort_values(["buyer_name", "buyer_id"], kind="stable")
+    )
+    buyer_names = dict(zip(buyers["buyer_id"], buyers["buyer_name"], strict=True))
+    described: dict[str, str | None] = {}
+    if market_filter is not None and market_filter.is_set:
+        described = prefix_descriptions(classes, market_filter.cpv_prefixes)
+        kept = market_selection(
+            all_processes,
+            classes,
+            cpv=market_filter.cpv_prefixes,
+            buyer=market_filter.buyer_id or None,
+            awarded_from=market_filter.awarded_from,
+            awarded_to=market_filter.awarded_to,
+        )
+        wanted = set(kept)
+        releases = [release for release in every if str(release.get("ocid")) in wanted]
+    else:
+        releases = every
+        kept = sorted(all_processes["ocid"].astype(str).unique().tolist())
     processes = process_table(releases)
     awards = award_table(releases)
     indicators: dict[str, float | None] = {}
@@ -275,8 +399,21 @@ def market_view(programme: Programme, *, top: int = 10) -> dict[str, Any]:
     spend_shares = supplier_shares(spend_rows, key="supplier_key", name="names", value="net_total")
     spend_concentration = concentration(spend_shares["share"])
     hhi = indicators.get("supplier_hhi")
+    buyer_name = buyer_names.get(market_filter.buyer_id, "") if market_filter else ""
     return {
         "processes": len(processes),
+        "processes_imported": len(all_processes),
+        "filter": {
+            "set": bool(market_filter is not None and market_filter.is_set),
+            "cpv": [{"prefix": p, "description": d} for p, d in described.items()],
+            "buyer_id": market_filter.buyer_id if market_filter else "",
+            "buyer_name": buyer_name,
+            "awarded_from": market_filter.awarded_from if market_filter else None,
+            "awarded_to": market_filter.awarded_to if market_filter else None,
+            "scope": _scope(market_filter, described, buyer_name),
+        },
+        "buyers": [{"id": k, "name": v} for k, v in buyer_names.items()],
+        "cpv_codes": _cpv_codes(classes, kept, 20),
         "indicators": indicators,
         "contract_shares": contract_shares.head(top).to_dict("records"),
         "contract_providers": len(contract_shares),
@@ -291,7 +428,7 @@ def market_view(programme: Programme, *, top: int = 10) -> dict[str, Any]:
 
 
 def statement_draft(programme: Programme) -> str:
-    """A market position statement drafted by the engine from the market view's figures."""
+    """A market position statement drafted by the engine from the (filtered) market's figures."""
     view = market_view(programme)
     indicators = view["indicators"]
     hhi = indicators.get("supplier_hhi")
@@ -304,6 +441,7 @@ def statement_draft(programme: Programme) -> str:
         vcse_share=indicators.get("vcse_value_share"),
         public_share=indicators.get("public_body_value_share"),
         spend_total=view["spend_total"],
+        scope=view["filter"]["scope"],
     )
 
 

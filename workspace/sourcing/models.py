@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from spiral.ocds.identifiers import make_ocid
 from spiral.sourcing.routes import ROUTES
 from workspace.cycles.models import Cycle, Decision, Programme
 
@@ -61,9 +62,9 @@ class Sourcing(models.Model):
 
     @property
     def ocid(self) -> str:
-        """The contracting process's OCDS identifier (a local prefix and this record's id)."""
-        slug = self.cycle.programme.organisation.slug
-        return f"ocds-spiral-{slug}-{self.pk}"
+        """The contracting process's ocid: the lead organisation's prefix, its slug, this id."""
+        organisation = self.cycle.programme.organisation
+        return make_ocid(organisation.publishing_prefix, organisation.slug, self.pk)
 
     @property
     def has_weights(self) -> bool:
@@ -239,3 +240,31 @@ class MarketStatement(models.Model):
 
     def __str__(self) -> str:
         return f"Market position statement: {self.programme}"
+
+
+class MarketFilter(models.Model):
+    """The part of the imported market relevant to a programme's service, saved per programme.
+
+    Contracting processes are kept when any item is classified under one of the CPV prefixes
+    (none: every process), when the buyer is the one chosen (empty: any buyer) and when the
+    earliest award falls in the date range (either end may be open).
+    """
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="market_filter"
+    )
+    cpv_prefixes = models.JSONField(default=list, blank=True)
+    buyer_id = models.CharField(max_length=200, blank=True)
+    awarded_from = models.DateField(null=True, blank=True)
+    awarded_to = models.DateField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Market filter: {self.programme}"
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.cpv_prefixes or self.buyer_id or self.awarded_from or self.awarded_to)

@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from spiral.ocds.metrics import RatedKPI
 from spiral.sourcing.evaluation import check_weights, score_bids
 from spiral.sourcing.publication import (
     BidderEntry,
@@ -36,6 +37,8 @@ from spiral.sourcing.publication import (
 from spiral.sourcing.routes import route as route_of
 from spiral.sourcing.transaction_costs import CostInputs, CostSummary, transaction_costs
 from workspace.audit.services import snapshot
+from workspace.contracts.models import Agreement
+from workspace.contracts.performance import published_kpis
 from workspace.cycles import services as cycle_services
 from workspace.cycles.models import Cycle, Decision
 from workspace.sourcing.common import (
@@ -51,6 +54,7 @@ from workspace.sourcing.common import (
 from workspace.sourcing.market import (
     PACKAGE_PLACEHOLDERS,
     ImportRefused,
+    market_filter_save,
     market_view,
     ocds_check,
     ocds_import,
@@ -72,8 +76,11 @@ __all__ = [
     "PACKAGE_PLACEHOLDERS",
     "ImportRefused",
     "award_record",
+    "bid_delete",
+    "bid_locked_reason",
     "bid_record",
     "bid_scores",
+    "bid_update",
     "bids_counted",
     "commissioning_record",
     "cost_summary",
@@ -81,9 +88,13 @@ __all__ = [
     "criteria_set",
     "do_stage",
     "elapsed_days",
+    "market_filter_save",
     "market_view",
     "may_edit",
     "milestone_add",
+    "milestone_delete",
+    "milestone_locked_reason",
+    "milestone_update",
     "notices",
     "ocds_check",
     "ocds_import",
@@ -233,15 +244,11 @@ def milestone_add(
     due_on: dt.date,
     met_on: dt.date | None = None,
 ) -> Milestone:
-    """Add a milestone to the route's timeline."""
+    """Add a milestone to the route's timeline (after the award, delivery or reporting only)."""
     _check_editor(actor, sourcing.cycle.programme)
-    errors = {}
-    if not title.strip():
-        errors["title"] = "Enter the milestone"
-    if kind not in Milestone.Kind.values:
-        errors["kind"] = "Choose the kind of milestone"
-    if errors:
-        raise ValidationError(errors)
+    _check_milestone(title, kind)
+    if sourcing.awarded_bid_id is not None and kind not in Milestone.AFTER_AWARD:
+        raise ValidationError({"kind": "The contract is awarded: choose delivery or reporting"})
     with transaction.atomic():
         milestone = Milestone.objects.create(
             sourcing=sourcing, title=title.strip(), kind=kind, due_on=due_on, met_on=met_on
@@ -250,6 +257,89 @@ def milestone_add(
             actor, "added milestone", milestone, sourcing.cycle.programme, after=snapshot(milestone)
         )
     return milestone
+
+
+def milestone_locked_reason(milestone: Milestone, *, deleting: bool = False) -> str:
+    """Why a milestone can no longer be changed (or removed); empty when it still can.
+
+    Once the contract is awarded, the milestones before the award are the published history
+    of the procurement (its tender and award notices carry them), so they stay as they are.
+    Delivery and reporting milestones can still be changed (to record them met), and removed
+    while they are not yet met: a met delivery milestone is part of the contract's record of
+    performance (its implementation release).
+    """
+    if milestone.sourcing.awarded_bid_id is None:
+        return ""
+    if not milestone.after_award:
+        return (
+            "The contract is awarded: the milestones before the award are the published "
+            "record of how it was procured, so they can no longer change."
+        )
+    if deleting and milestone.met_on is not None:
+        return (
+            "This delivery milestone is met: it is part of the contract's record of "
+            "performance, so it cannot be removed. Change it instead if it was recorded wrongly."
+        )
+    return ""
+
+
+def _check_milestone(title: str, kind: str) -> None:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Enter the milestone"
+    if kind not in Milestone.Kind.values:
+        errors["kind"] = "Choose the kind of milestone"
+    if errors:
+        raise ValidationError(errors)
+
+
+def milestone_update(
+    *,
+    actor: User,
+    milestone: Milestone,
+    title: str,
+    kind: str,
+    due_on: dt.date,
+    met_on: dt.date | None = None,
+) -> Milestone:
+    """Change a milestone; after the award only delivery and reporting milestones change."""
+    sourcing = milestone.sourcing
+    _check_editor(actor, sourcing.cycle.programme)
+    locked = milestone_locked_reason(milestone)
+    if locked:
+        raise ValidationError(locked)
+    _check_milestone(title, kind)
+    if sourcing.awarded_bid_id is not None and kind not in Milestone.AFTER_AWARD:
+        raise ValidationError({"kind": "The contract is awarded: choose delivery or reporting"})
+    with transaction.atomic():
+        before = snapshot(milestone)
+        milestone.title = title.strip()
+        milestone.kind = kind
+        milestone.due_on = due_on
+        milestone.met_on = met_on
+        milestone.save()
+        _audit(
+            actor,
+            "changed milestone",
+            milestone,
+            sourcing.cycle.programme,
+            before=before,
+            after=snapshot(milestone),
+        )
+    return milestone
+
+
+def milestone_delete(*, actor: User, milestone: Milestone) -> None:
+    """Remove a milestone from the timeline (its last state stays in the audit trail)."""
+    sourcing = milestone.sourcing
+    _check_editor(actor, sourcing.cycle.programme)
+    locked = milestone_locked_reason(milestone, deleting=True)
+    if locked:
+        raise ValidationError(locked)
+    with transaction.atomic():
+        before = snapshot(milestone)
+        _audit(actor, "removed milestone", milestone, sourcing.cycle.programme, before=before)
+        milestone.delete()
 
 
 # --- transaction costs ----------------------------------------------------------------------
@@ -397,21 +487,9 @@ def bid_record(
 ) -> Bid:
     """Record a bid with its moderated quality and social value scores."""
     _check_editor(actor, sourcing.cycle.programme)
-    errors: dict[str, str] = {}
     if sourcing.awarded_bid_id is not None:
         raise ValidationError("The contract is awarded: no more bids can be recorded.")
-    if not bidder.strip():
-        errors["bidder"] = "Enter the bidder's name"
-    if price <= 0:
-        errors["price"] = "The price must be more than 0"
-    for name, score in (
-        ("quality_score", quality_score),
-        ("social_value_score", social_value_score),
-    ):
-        if not Decimal(0) <= score <= Decimal(100):
-            errors[name] = "Enter a score from 0 to 100"
-    if errors:
-        raise ValidationError(errors)
+    _check_bid(bidder, price, quality_score, social_value_score)
     with transaction.atomic():
         bid = Bid.objects.create(
             sourcing=sourcing,
@@ -431,6 +509,94 @@ def bid_record(
         )
         _audit(actor, "recorded bid", bid, sourcing.cycle.programme, after=snapshot(bid))
     return bid
+
+
+def _check_bid(
+    bidder: str, price: Decimal, quality_score: Decimal, social_value_score: Decimal
+) -> None:
+    errors: dict[str, str] = {}
+    if not bidder.strip():
+        errors["bidder"] = "Enter the bidder's name"
+    if price <= 0:
+        errors["price"] = "The price must be more than 0"
+    for name, score in (
+        ("quality_score", quality_score),
+        ("social_value_score", social_value_score),
+    ):
+        if not Decimal(0) <= score <= Decimal(100):
+            errors[name] = "Enter a score from 0 to 100"
+    if errors:
+        raise ValidationError(errors)
+
+
+def bid_locked_reason(bid: Bid) -> str:
+    """Why a bid can no longer be changed or removed; empty when it still can.
+
+    The award decision in the cycle's decision log names every bid's weighted score as the
+    options considered, and the award notice publishes the bidders: once the contract is
+    awarded, changing or removing a bid would rewrite the evidence behind that decision.
+    """
+    if bid.sourcing.awarded_bid_id is not None:
+        return (
+            "The contract is awarded: the award decision was taken on these bids and their "
+            "scores, so changing or removing one would rewrite the evidence behind it."
+        )
+    return ""
+
+
+def bid_update(
+    *,
+    actor: User,
+    bid: Bid,
+    bidder: str,
+    price: Decimal,
+    quality_score: Decimal,
+    social_value_score: Decimal,
+    moderation_notes: str = "",
+    sme: bool = False,
+    vcse: bool = False,
+    public_body: bool = False,
+    identifier_scheme: str = "",
+    identifier_id: str = "",
+    received_on: dt.date | None = None,
+) -> Bid:
+    """Correct a bid or its moderated scores, until the contract is awarded."""
+    sourcing = bid.sourcing
+    _check_editor(actor, sourcing.cycle.programme)
+    locked = bid_locked_reason(bid)
+    if locked:
+        raise ValidationError(locked)
+    _check_bid(bidder, price, quality_score, social_value_score)
+    with transaction.atomic():
+        before = snapshot(bid)
+        bid.bidder = bidder.strip()
+        bid.identifier_scheme = identifier_scheme.strip()
+        bid.identifier_id = identifier_id.strip()
+        bid.sme = sme
+        bid.vcse = vcse
+        bid.public_body = public_body
+        bid.price = price
+        bid.quality_score = quality_score
+        bid.social_value_score = social_value_score
+        bid.moderation_notes = moderation_notes.strip()
+        bid.received_on = received_on
+        bid.save()
+        _audit(
+            actor, "changed bid", bid, sourcing.cycle.programme, before=before, after=snapshot(bid)
+        )
+    return bid
+
+
+def bid_delete(*, actor: User, bid: Bid) -> None:
+    """Remove a bid recorded in error, until the contract is awarded (audited with its data)."""
+    sourcing = bid.sourcing
+    _check_editor(actor, sourcing.cycle.programme)
+    locked = bid_locked_reason(bid)
+    if locked:
+        raise ValidationError(locked)
+    with transaction.atomic():
+        _audit(actor, "removed bid", bid, sourcing.cycle.programme, before=snapshot(bid))
+        bid.delete()
 
 
 def bid_scores(sourcing: Sourcing) -> list[dict[str, Any]]:
@@ -600,7 +766,21 @@ def commissioning_record(sourcing: Sourcing) -> CommissioningRecord:
         contract_end=sourcing.contract_end,
         contract_signed=sourcing.contract_start if sourcing.awarded_on else None,
         terminated=sourcing.terminated_on,
+        kpis=_contract_kpis(sourcing),
     )
+
+
+def _contract_kpis(sourcing: Sourcing) -> tuple[RatedKPI, ...]:
+    """The KPIs, rated from accepted returns, of the agreement made by this route's award.
+
+    The agreement is the one in the contract register recorded against the award decision.
+    """
+    if sourcing.award_decision_id is None:
+        return ()
+    agreement = (
+        Agreement.objects.filter(decision_id=sourcing.award_decision_id).order_by("id").first()
+    )
+    return published_kpis(agreement) if agreement is not None else ()
 
 
 def ocds_package(sourcing: Sourcing, *, uri: str) -> dict[str, Any]:

@@ -31,13 +31,21 @@ from workspace.sourcing.forms import (
     BidForm,
     CostsForm,
     CriteriaForm,
+    MarketFilterForm,
     MilestoneForm,
     SourcingForm,
     StatementForm,
     TerminationForm,
     UploadForm,
 )
-from workspace.sourcing.models import MarketStatement, Sourcing, TransactionCosts
+from workspace.sourcing.models import (
+    Bid,
+    MarketFilter,
+    MarketStatement,
+    Milestone,
+    Sourcing,
+    TransactionCosts,
+)
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -227,6 +235,76 @@ def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, "milestone_new.html", "Add a milestone", sourcing=sourcing, form=form)
 
 
+def _milestone(request: HttpRequest, pk: int, milestone: int) -> Milestone:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    found = get_object_or_404(Milestone, pk=milestone, sourcing=sourcing)
+    found.sourcing = sourcing
+    return found
+
+
+def _locked(request: HttpRequest, sourcing: Sourcing, title: str, reason: str) -> HttpResponse:
+    """The page that says why a record can no longer change (refused, not an error)."""
+    return _page(request, "locked.html", title, sourcing=sourcing, reason=reason)
+
+
+@login_required
+@GET_POST
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
+    found = _milestone(request, pk, milestone)
+    sourcing = found.sourcing
+    locked = services.milestone_locked_reason(found)
+    if locked:
+        return _locked(request, sourcing, "You cannot change this milestone", locked)
+    initial = {name: getattr(found, name) for name in MilestoneForm.base_fields}
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.milestone_update(
+                actor=request.user, milestone=found, **form.cleaned_data
+            ),
+        )
+        if saved is not None:
+            messages.success(request, f"Milestone changed: {saved.title}")
+            return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
+    return _page(
+        request,
+        "milestone_new.html",
+        "Change a milestone",
+        sourcing=sourcing,
+        form=form,
+        editing=True,
+    )
+
+
+@login_required
+@GET_POST
+def milestone_delete(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
+    found = _milestone(request, pk, milestone)
+    sourcing = found.sourcing
+    locked = services.milestone_locked_reason(found, deleting=True)
+    if locked:
+        return _locked(request, sourcing, "You cannot remove this milestone", locked)
+    if request.method == "POST":
+        title = found.title
+        services.milestone_delete(actor=request.user, milestone=found)
+        messages.success(request, f"Milestone removed: {title}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
+    return _page(
+        request,
+        "confirm_delete.html",
+        f"Remove the milestone {found.title}?",
+        sourcing=sourcing,
+        what="milestone",
+        rows=[
+            ("Milestone", found.title),
+            ("Kind", found.get_kind_display()),
+            ("Due", found.due_on.strftime("%d %B %Y")),
+            ("Met", found.met_on.strftime("%d %B %Y") if found.met_on else "Not yet"),
+        ],
+    )
+
+
 # --- transaction costs ----------------------------------------------------------------------
 
 
@@ -315,6 +393,66 @@ def bid_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Bid recorded: {bid.bidder}")
             return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "bid_new.html", "Record a bid", sourcing=sourcing, form=form)
+
+
+def _bid(request: HttpRequest, pk: int, bid: int) -> Bid:
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    found = get_object_or_404(Bid, pk=bid, sourcing=sourcing)
+    found.sourcing = sourcing
+    return found
+
+
+@login_required
+@GET_POST
+def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
+    found = _bid(request, pk, bid)
+    sourcing = found.sourcing
+    locked = services.bid_locked_reason(found)
+    if locked:
+        return _locked(request, sourcing, "You cannot change this bid", locked)
+    initial = {name: getattr(found, name) for name in BidForm.base_fields}
+    form = BidForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _try(
+            form,
+            lambda: services.bid_update(actor=request.user, bid=found, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, f"Bid changed: {saved.bidder}")
+            return redirect(
+                reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation"
+            )
+    return _page(
+        request, "bid_new.html", "Change a bid", sourcing=sourcing, form=form, editing=True
+    )
+
+
+@login_required
+@GET_POST
+def bid_delete(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
+    found = _bid(request, pk, bid)
+    sourcing = found.sourcing
+    locked = services.bid_locked_reason(found)
+    if locked:
+        return _locked(request, sourcing, "You cannot remove this bid", locked)
+    if request.method == "POST":
+        bidder = found.bidder
+        services.bid_delete(actor=request.user, bid=found)
+        messages.success(request, f"Bid removed: {bidder}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation")
+    return _page(
+        request,
+        "confirm_delete.html",
+        f"Remove the bid from {found.bidder}?",
+        sourcing=sourcing,
+        what="bid",
+        rows=[
+            ("Bidder", found.bidder),
+            ("Price", f"£{found.price:,.0f}"),
+            ("Quality score", str(found.quality_score)),
+            ("Social value score", str(found.social_value_score)),
+        ],
+    )
 
 
 @login_required
@@ -429,6 +567,45 @@ def market(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         imports=list(programme.market_imports.all()),
         statement=MarketStatement.objects.filter(programme=programme).first(),
         may_edit=_may(request, programme, Capability.EDIT),
+    )
+
+
+@login_required
+@GET_POST
+def market_filter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    programme = _programme(request, pk, Capability.EDIT)
+    view = services.market_view(programme, filtered=False)
+    saved = MarketFilter.objects.filter(programme=programme).first()
+    initial: dict[str, Any] = {}
+    if saved is not None:
+        initial = {
+            "cpv": ", ".join(saved.cpv_prefixes),
+            "buyer_id": saved.buyer_id,
+            "awarded_from": saved.awarded_from,
+            "awarded_to": saved.awarded_to,
+        }
+    form = MarketFilterForm(request.POST or None, initial=initial, buyers=view["buyers"])
+    if request.method == "POST" and form.is_valid():
+        done = _try(
+            form,
+            lambda: services.market_filter_save(
+                actor=request.user, programme=programme, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
+            )
+            return redirect("sourcing:market", pk=programme.pk)
+    return _page(
+        request,
+        "market_filter.html",
+        "Choose the market for this service",
+        programme=programme,
+        form=form,
+        codes=view["cpv_codes"],
+        processes=view["processes_imported"],
     )
 
 

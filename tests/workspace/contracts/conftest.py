@@ -93,3 +93,35 @@ def contracts(cast: Cast, programme: Programme) -> Contracts:  # noqa: F811
     agreement = make_agreement(cast, programme, cast.organisations["provider"], "HC-1")
     other = make_agreement(cast, programme, other_provider, "HC-2")
     return Contracts(agreement, other, other_provider, other_user)
+
+
+def make_in_house(cast: Cast, owner: Programme, reference: str = "IH-1") -> Agreement:
+    """An in-house agreement in force, with one KPI and nobody yet named to send returns."""
+    commissioner = cast.users["commissioner"]
+    agreement = services.agreement_create(
+        actor=commissioner,
+        programme=owner,
+        reference=reference,
+        title="0-19 public health nursing",
+        kind=Agreement.Kind.IN_HOUSE,
+        provider=None,
+        in_house_unit="Kingsmere 0-19 Public Health Nursing Service",
+        value=Decimal("800000"),
+        start_date=START,
+        end_date=dt.date(2026, 12, 31),
+        payment_mechanism=Agreement.Payment.BLOCK,
+    )
+    services.kpi_add(
+        actor=commissioner,
+        agreement=agreement,
+        name="Visits by 14 days",
+        unit="%",
+        kind=KPI.Kind.PROPORTION,
+        polarity="higher_is_better",
+        target=Decimal(90),
+        minimum=Decimal(0),
+        maximum=Decimal(100),
+        multiplier=100,
+    )
+    services.agreement_activate(actor=commissioner, agreement=agreement)
+    return agreement

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
-from tests.workspace.contracts.conftest import START, Contracts, good_entries
+from tests.workspace.contracts.conftest import START, Contracts, good_entries, make_in_house
 from tests.workspace.permissions import ANYONE_SIGNED_IN, COMMISSIONING_EDITORS, check_matrix
 from workspace.contracts import services
 from workspace.contracts.models import Milestone, Return
@@ -52,7 +52,13 @@ def _pages(cast: Cast, contracts: Contracts) -> list[tuple[str, str, frozenset[s
         title="Mobilisation complete",
         due_date=dt.date(2024, 3, 31),
     )
+    h = make_in_house(cast, contracts.agreement.programme).pk
     return [
+        # An in-house agreement: editors name its team; no one in the cast is on it, so no
+        # one may send its returns (the provider persona least of all).
+        ("get", f"/contracts/{h}/in-house-team/", COMMISSIONING_EDITORS),
+        ("post", f"/contracts/{h}/in-house-team/", COMMISSIONING_EDITORS),
+        ("get", f"/contracts/{h}/returns/{period}/", frozenset()),
         ("get", "/contracts/", ANYONE_SIGNED_IN),
         ("get", "/contracts/new/", EDITORS_ANYWHERE),
         ("get", "/contracts/outstanding-returns/", ANYONE_SIGNED_IN),
