@@ -54,13 +54,15 @@ from spiral.stats.dsr import (
     dsr_from_sums,
     standard_population,
 )
+from spiral.stats.isr import ISR_SUMS, isr_from_sums
+from spiral.stats.isr import checked_rows as checked_isr_rows
 from spiral.stats.tables import StatisticsInputError, reject, require_columns
 from spiral.stats.tables import numbers as table_numbers
 
 if TYPE_CHECKING:
     from ibis.expr.types import Table as IbisTable
 
-__all__ = ["dsr_in_duckdb", "dsr_sums"]
+__all__ = ["dsr_in_duckdb", "dsr_sums", "isr_in_duckdb", "isr_sums"]
 
 _BANDS = "__spiral_bands"
 _FIRST = "__spiral_first"
@@ -346,4 +348,204 @@ def dsr_in_duckdb(
         multiplier=multiplier,
         confidence=confidence,
         independent=eventfreq is None,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Indirectly standardised ratios and rates
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _IsrQuery:
+    """The DuckDB query of :func:`isr_sums`, and the row checks it stands in for."""
+
+    count: str
+    population: str
+    ref_count: str
+    ref_population: str
+    by: tuple[str, ...]
+
+    @property
+    def numbers(self) -> tuple[str, ...]:
+        """The columns read as numbers."""
+        names = (self.count, self.population, self.ref_count, self.ref_population)
+        return tuple(dict.fromkeys(names))
+
+    def check(self, data: pd.DataFrame) -> pd.DataFrame:
+        """The row checks of :func:`spiral.stats.isr.isr_ratio`, with its messages."""
+        checked_isr_rows(data, self.count, self.population, self.ref_count, self.ref_population)
+        return data
+
+    def suspect(self, values: dict[str, Any]) -> Any:
+        """True on a row :meth:`check` may refuse."""
+        big_n = values[self.ref_population]
+        return (
+            (values[self.count] < 0)
+            | (values[self.population] < 0)
+            | (values[self.ref_count] < 0)
+            | (big_n <= 0)
+        )
+
+    def build(self, table: IbisTable, _values: dict[str, Any]) -> IbisTable:
+        """Per group: observed, expected and the reference sums, the first row, any suspect."""
+        import ibis
+
+        by = list(self.by)
+        require_columns(pd.DataFrame(columns=list(table.columns)), by)
+        step = table.mutate(**{_ROW: ibis.row_number()})
+        x, n, big_x, big_n = (_as_numbers(step, name) for name in self._four)
+        zero = ibis.literal(0.0)
+
+        def present(value: Any) -> Any:
+            return ibis.ifelse(_present(value), value, zero)
+
+        sums = {
+            "observed": present(x).sum(),
+            "expected": present(n * big_x / big_n).sum(),
+            "ref_count": present(big_x).sum(),
+            "ref_population": present(big_n).sum(),
+        }
+        values = {name: _as_numbers(step, name) for name in self.numbers}
+        extra = {_ROW: step[_ROW].min(), _SUSPECT: _suspicion(step, values, self.suspect)}
+        if not by:
+            return step.aggregate(**extra, **sums)
+        return step.group_by(by).aggregate(**extra, **sums).order_by(_ROW)
+
+    @property
+    def _four(self) -> tuple[str, str, str, str]:
+        return (self.count, self.population, self.ref_count, self.ref_population)
+
+
+def isr_sums(
+    source: Source,
+    count: str,
+    population: str,
+    ref_count: str,
+    ref_population: str,
+    *,
+    group_by: Sequence[str] = (),
+    rows: int = BATCH_ROWS,
+    memory_limit: int | None = None,
+) -> pd.DataFrame:
+    """Observed, expected and reference sums of each group of a file, worked by DuckDB.
+
+    Parameters
+    ----------
+    source : Source
+        The file (``source.numbers`` is set here to the number columns).
+    count, population : str
+        Columns of local counts and populations per band.
+    ref_count, ref_population : str
+        Columns of reference counts and populations of the same bands (the whole-table
+        methods also take vectors matched by position; a file names columns).
+    group_by : sequence of str, optional
+        As for :func:`spiral.stats.isr.isr_ratio`.
+    rows, memory_limit : int
+        As for :func:`dsr_sums`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The group columns and :data:`spiral.stats.isr.ISR_SUMS` (``Σx``, ``Σ n X / N``,
+        ``ΣX``, ``ΣN``, missing values counted as zero), one row per group in order of
+        first appearance.
+
+    Raises
+    ------
+    spiral.stats.tables.StatisticsInputError
+        The whole-table method's complaint about the first bad row (counted from the start
+        of the file) or a missing column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "t.csv"
+    ...     _ = path.write_text("area,x,n,rx,rn\\nA,30,1000,200,10000\\nA,80,500,900,5000\\n")
+    ...     isr_sums(Source(path), "x", "n", "rx", "rn", group_by=["area"])
+      area  observed  expected  ref_count  ref_population
+    0    A     110.0     110.0     1100.0         15000.0
+    """
+    query = _IsrQuery(count, population, ref_count, ref_population, tuple(group_by))
+    source = Source(source.path, query.numbers)
+    summed = _aggregate(
+        source,
+        list(source.numbers),
+        query.build,
+        method=query.check,
+        rows=rows,
+        memory_limit=memory_limit,
+    )
+    by = list(group_by)
+    frame: pd.DataFrame = _plain_table(summed.select([*by, *ISR_SUMS])).to_pandas()
+    for name in ISR_SUMS:
+        frame[name] = frame[name].astype(np.float64).fillna(0.0)
+    return frame
+
+
+def isr_in_duckdb(
+    source: Source,
+    count: str,
+    population: str,
+    ref_count: str,
+    ref_population: str,
+    *,
+    statistic: str = "ratio",
+    group_by: Sequence[str] = (),
+    refvalue: float = 1,
+    multiplier: float = 100_000,
+    confidence: float | Iterable[float] = 0.95,
+    observed_totals: pd.DataFrame | None = None,
+    observed: str | None = None,
+    rows: int = BATCH_ROWS,
+    memory_limit: int | None = None,
+) -> pd.DataFrame:
+    """Indirectly standardised ratios or rates of a file of any size.
+
+    The sums of each group by DuckDB (:func:`isr_sums`), then the exact or Byar's limits in
+    numpy (:func:`spiral.stats.isr.isr_from_sums`): the result of
+    :func:`spiral.stats.isr.isr_ratio` (``statistic="ratio"``) or
+    :func:`spiral.stats.isr.isr_rate` (``"rate"``) on the whole file. The observed totals,
+    a small table of one row per group, are joined to the sums in pandas, as there.
+
+    References
+    ----------
+    PHEindicatormethods (R) v2.1.0, ``calculate_ISRatio`` and ``calculate_ISRate``;
+    Breslow & Day (1987).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "t.csv"
+    ...     _ = path.write_text("area,x,n,rx,rn\\nA,30,1000,200,10000\\nA,80,500,900,5000\\n")
+    ...     result = isr_in_duckdb(
+    ...         Source(path), "x", "n", "rx", "rn", group_by=["area"], refvalue=100
+    ...     )
+    >>> result[["area", "observed", "expected", "value", "lower_ci_95", "upper_ci_95"]].round(2)
+      area  observed  expected  value  lower_ci_95  upper_ci_95
+    0    A     110.0     110.0  100.0        82.19       120.53
+    """
+    sums = isr_sums(
+        source,
+        count,
+        population,
+        ref_count,
+        ref_population,
+        group_by=group_by,
+        rows=rows,
+        memory_limit=memory_limit,
+    )
+    return isr_from_sums(
+        sums,
+        group_by=group_by,
+        statistic=statistic,
+        refvalue=refvalue,
+        multiplier=multiplier,
+        confidence=confidence,
+        observed_totals=observed_totals,
+        observed=observed or count,
     )

@@ -1,7 +1,8 @@
-"""Directly standardised rates of files larger than memory: DuckDB sums, the same answers.
+"""Standardised rates of files larger than memory: DuckDB sums, the same answers.
 
-Known answers: PHEindicatormethods v2.1.0, ``calculate_dsr`` (its testthat data, converted
-to ``tests/reference/phe/dsr_*.csv``; see that folder's README): three areas with ESP2013
+Directly standardised rates. Known answers: PHEindicatormethods v2.1.0, ``calculate_dsr``
+(its testthat data, converted to ``tests/reference/phe/dsr_*.csv``; see that folder's
+README): three areas with ESP2013
 (shipped, and as a column of weights) at multipliers 10000 and 100000, one area with
 ESP1976, and non-independent events. Every reference row is worked from a CSV and a
 Parquet file through :func:`spiral.stats.standardised_batches.dsr_in_duckdb` and must
@@ -9,6 +10,15 @@ equal the reference (1e-9 relative; half a unit of the 8th decimal place for the
 non-independent rows, which the source rounds) and the whole-table :func:`dsr` (1e-9
 relative). Property tests check the equality with the whole-table method on random tables,
 in any row order, for several batch sizes.
+
+Indirectly standardised ratios and rates. Known answers: PHEindicatormethods v2.1.0,
+``calculate_ISRate`` and ``calculate_ISRatio`` (``tests/reference/phe/isr_*.csv``: three
+areas at two multipliers and two reference values, observed totals supplied separately);
+phstatsmethods (``isr_obs_totals_*.csv``, 40 groups with separate observed totals). Every
+row through :func:`spiral.stats.standardised_batches.isr_in_duckdb` from CSV and Parquet:
+1e-9 relative to the reference (1e-12 for the phstatsmethods file, given to 15
+significant figures, the sums being added in another order), and 1e-9 relative to the
+whole-table :func:`isr_ratio` / :func:`isr_rate`.
 """
 
 from __future__ import annotations
@@ -25,7 +35,8 @@ from numpy.testing import assert_allclose
 
 from spiral.stats.batches import Source
 from spiral.stats.dsr import dsr
-from spiral.stats.standardised_batches import dsr_in_duckdb
+from spiral.stats.isr import isr_rate, isr_ratio
+from spiral.stats.standardised_batches import dsr_in_duckdb, isr_in_duckdb
 from spiral.stats.tables import StatisticsInputError
 
 BOTH = {
@@ -268,3 +279,152 @@ def test_a_missing_group_column_is_named(tmp_path: Path) -> None:
     path = write(pd.DataFrame({"x": [10], "n": [100]}), tmp_path / "nogroup.csv")
     with pytest.raises(StatisticsInputError, match="column 'area': not in the table"):
         dsr_in_duckdb(Source(path), "x", "n", standard=[1.0], group_by=["area"])
+
+
+# ---------------------------------------------------------------------------------------
+# Indirectly standardised ratios and rates
+# ---------------------------------------------------------------------------------------
+
+ISR_BOTH = {
+    "observed": "observed",
+    "expected": "expected",
+    "value": "value",
+    "lower_ci_95": "lower95_0cl",
+    "upper_ci_95": "upper95_0cl",
+    "lower_ci_99_8": "lower99_8cl",
+    "upper_ci_99_8": "upper99_8cl",
+}
+ISR_ARGS = ("count", "pop", "refcount", "refpop")
+
+
+def check_isr(result: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert result["area"].astype(str).tolist() == expected["area"].tolist()
+    for ours, theirs in ISR_BOTH.items():
+        assert_allclose(result[ours], expected[theirs], rtol=1e-9, equal_nan=True)
+    assert result["statistic"].astype(str).tolist() == expected["statistic"].tolist()
+    assert result["method"].astype(str).tolist() == expected["method"].tolist()
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(("multiplier", "rows"), [(100_000, slice(0, 3)), (1000, slice(3, 6))])
+def test_isr_rates_in_duckdb_match_the_reference_and_the_whole_table(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path, suffix: str, multiplier: int, rows: slice
+) -> None:
+    data = phe("isr_input_multiarea.csv")
+    path = write(data, tmp_path / f"isr{suffix}")
+    expected = phe("isr_expected.csv").iloc[rows].reset_index(drop=True)
+    options = {"group_by": ["area"], "multiplier": multiplier, "confidence": LEVELS}
+    ours = isr_in_duckdb(Source(path), *ISR_ARGS, statistic="rate", **options)
+    check_isr(ours, expected)
+    assert_allclose(ours["ref_rate"], expected["ref_rate"], rtol=1e-9)
+    same_as_whole(ours, isr_rate(data, *ISR_ARGS, **options))
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize(("refvalue", "rows"), [(1, slice(6, 9)), (100, slice(9, 12))])
+def test_isr_ratios_in_duckdb_match_the_reference_and_the_whole_table(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path, suffix: str, refvalue: int, rows: slice
+) -> None:
+    data = phe("isr_input_multiarea.csv")
+    path = write(data, tmp_path / f"isr{suffix}")
+    expected = phe("isr_expected.csv").iloc[rows].reset_index(drop=True)
+    options = {"group_by": ["area"], "refvalue": refvalue, "confidence": LEVELS}
+    ours = isr_in_duckdb(Source(path), *ISR_ARGS, **options)
+    check_isr(ours, expected)
+    same_as_whole(ours, isr_ratio(data, *ISR_ARGS, **options))
+
+
+def test_isr_with_observed_totals_in_duckdb_matches_the_reference(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path
+) -> None:
+    data = phe("isr_input_multiarea.csv")
+    path = write(data, tmp_path / "isr.csv")
+    totals = phe("isr_observed_totals.csv")
+    expected = phe("isr_expected.csv").iloc[6:9].reset_index(drop=True)
+    options = {
+        "group_by": ["area"], "confidence": LEVELS, "observed_totals": totals,
+        "observed": "total_count",
+    }  # fmt: skip
+    ours = isr_in_duckdb(Source(path), *ISR_ARGS, **options)
+    check_isr(ours, expected)
+    same_as_whole(ours, isr_ratio(data, *ISR_ARGS, **options))
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_isr_with_separate_observed_totals_matches_phstatsmethods(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path, suffix: str
+) -> None:
+    data = phe("isr_obs_totals_input.csv")
+    path = write(data, tmp_path / f"obs{suffix}")
+    totals = phe("isr_obs_totals.csv")
+    expected = phe("isr_obs_totals_expected.csv")
+    keys = ["indicatorid", "year", "sex"]
+    options = {"group_by": keys, "observed_totals": totals, "observed": "observed"}
+    ours = isr_in_duckdb(Source(path), "obs", "pop", "refcount", "refpop", **options)
+    assert len(ours) == len(expected) == 40
+    joined = expected.merge(ours, on=keys, how="left", suffixes=("_ref", ""))
+    assert_allclose(joined["observed"], joined["observed_ref"])
+    pairs = {"expected": "expected_ref", "value": "Value", "lower_ci_95": "lower_95_ci",
+             "upper_ci_95": "upper_95_ci"}  # fmt: skip
+    for ours_name, theirs in pairs.items():
+        assert_allclose(joined[ours_name], joined[theirs], rtol=1e-12)
+    assert joined["method"].astype(str).tolist() == joined["Method"].tolist()
+    assert joined["statistic"].astype(str).tolist() == joined["Statistic"].tolist()
+    same_as_whole(ours, isr_ratio(data, "obs", "pop", "refcount", "refpop", **options))
+
+
+@st.composite
+def isr_tables(draw: st.DrawFn) -> pd.DataFrame:
+    """Random groups of bands, with missing values, in any order."""
+    rows = draw(st.integers(min_value=0, max_value=60))
+    maybe = st.one_of(st.integers(0, 500).map(float), st.just(np.nan))
+    column = st.lists(maybe, min_size=rows, max_size=rows)
+    return pd.DataFrame(
+        {
+            "area": draw(
+                st.lists(st.sampled_from(["A", "B", "C", None]), min_size=rows, max_size=rows)
+            ),
+            "count": draw(column),
+            "pop": draw(column),
+            "refcount": draw(column),
+            "refpop": draw(
+                st.lists(st.integers(1, 10**6).map(float), min_size=rows, max_size=rows)
+            ),
+        }
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(table=isr_tables(), rows=st.sampled_from([1, 4, 1000]), grouped=st.booleans())
+def test_random_isr_tables_give_the_whole_table_answer(
+    tmp_path: Path, table: pd.DataFrame, rows: int, grouped: bool
+) -> None:
+    path = write(table, tmp_path / "random_isr.parquet")
+    by = ["area"] if grouped else []
+    ours = isr_in_duckdb(Source(path), *ISR_ARGS, group_by=by, rows=rows, confidence=LEVELS)
+    same_as_whole(ours, isr_ratio(table, *ISR_ARGS, group_by=by, confidence=LEVELS))
+    ours = isr_in_duckdb(Source(path), *ISR_ARGS, statistic="rate", group_by=by, rows=rows)
+    same_as_whole(ours, isr_rate(table, *ISR_ARGS, group_by=by))
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("count", -1, "column 'count', row 20: counts must be greater than or equal to zero"),
+        ("pop", -5, "column 'pop', row 20: populations must be greater than or equal to zero"),
+        ("refpop", 0, "column 'refpop', row 20: reference populations must be greater than zero"),
+    ],
+)
+def test_a_bad_isr_row_is_named_as_the_whole_table_names_it(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path, column: str, value: int, message: str
+) -> None:
+    data = phe("isr_input_multiarea.csv")
+    data.loc[19, column] = value
+    path = write(data, tmp_path / "bad.csv")
+    with pytest.raises(StatisticsInputError) as whole:
+        isr_ratio(data, *ISR_ARGS, group_by=["area"])
+    with pytest.raises(StatisticsInputError) as ours:
+        isr_in_duckdb(Source(path), *ISR_ARGS, group_by=["area"], rows=7)
+    assert str(ours.value) == str(whole.value) == message
