@@ -76,7 +76,7 @@ def _gigabytes(size: int) -> str:
     return f"{size / 2**30:.1f} GB"
 
 
-BATCHED = ("proportion", "rate", "funnel", "dsr")
+BATCHED = ("proportion", "rate", "funnel", "dsr", "isr")
 """The commands that can work through a file in batches with ``--engine duckdb``."""
 
 
@@ -288,7 +288,7 @@ def run_grouped(
 def run_summed(source: Path, output: Path | None, compute: Callable[[], pd.DataFrame]) -> None:
     """Run a method whose groups DuckDB sums (``compute`` reads the file), write its result.
 
-    For the methods that need whole groups (directly standardised rates): DuckDB sums each
+    For the methods that need whole groups (standardised rates and ratios): DuckDB sums each
     group over the file and the method ends on the small table of sums. Complaints get the
     whole-table path's one-line messages.
     """

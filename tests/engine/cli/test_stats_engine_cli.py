@@ -454,3 +454,87 @@ def test_dsr_in_duckdb_shows_progress_on_a_terminal(
     run(runner, ["stats", "dsr", source, *DSR, "--engine", "duckdb", "-o", str(target)])
     assert shown == ["Summing by group (DuckDB)"]
     assert len(pd.read_parquet(target)) == 3
+
+
+# ---------------------------------------------------------------------------------------
+# Indirectly standardised ratios and rates: observed and expected summed in DuckDB
+# ---------------------------------------------------------------------------------------
+
+ISR = ["--count", "count", "--population", "pop", "--ref-count", "refcount",
+       "--ref-population", "refpop", "--group-by", "area",
+       "--confidence", "95", "99.8"]  # fmt: skip
+
+
+@pytest.mark.parametrize("statistic", [["--statistic", "ratio", "--refvalue", "100"],
+                                       ["--statistic", "rate"]])  # fmt: skip
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_isr_is_the_same_table_from_either_engine(
+    runner: CliRunner, tmp_path: Path, suffix: str, statistic: list[str]
+) -> None:
+    source = tmp_path / f"isr{suffix}"
+    data = pd.read_csv(REFERENCE / "isr_input_multiarea.csv")
+    if suffix == ".csv":
+        data.to_csv(source, index=False)
+    else:
+        data.to_parquet(source)
+    args = ["stats", "isr", str(source), *ISR, *statistic]
+    memory, duckdb = both_engines(runner, args, tmp_path, suffix)
+    read = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    numbers_within(read(duckdb), read(memory))
+
+
+def test_isr_with_observed_totals_is_the_same_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = ["stats", "isr", str(REFERENCE / "isr_input_multiarea.csv"), *ISR,
+            "--observed-totals", str(REFERENCE / "isr_observed_totals.csv"),
+            "--observed", "total_count"]  # fmt: skip
+    memory, duckdb = both_engines(runner, args, tmp_path, ".csv")
+    numbers_within(pd.read_csv(duckdb), pd.read_csv(memory))
+    expected = pd.read_csv(REFERENCE / "isr_expected.csv").iloc[6:9]
+    assert pd.read_csv(duckdb)["value"].tolist() == pytest.approx(
+        expected["value"].tolist(), rel=1e-9
+    )
+
+
+def test_a_bad_isr_row_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = pd.read_csv(REFERENCE / "isr_input_multiarea.csv")
+    data.loc[30, "refpop"] = 0
+    source = tmp_path / "bad.csv"
+    data.to_csv(source, index=False)
+    expected = (
+        "Error: bad.csv: column 'refpop', row 31: reference populations must be greater "
+        "than zero (line 32 of the file)"
+    )
+    for engine in ("memory", "duckdb"):
+        target = tmp_path / f"{engine}.csv"
+        outcome = runner.invoke(
+            main, ["stats", "isr", str(source), *ISR, "--engine", engine, "-o", str(target)]
+        )
+        assert outcome.exit_code == 1, engine
+        assert outcome.output.strip() == expected, engine
+        assert not target.exists()
+
+
+def test_auto_takes_duckdb_for_an_isr_table_larger_than_the_memory_available(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.stats import standardised_batches
+
+    worked: list[int] = []
+    real = standardised_batches.isr_in_duckdb
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        worked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(standardised_batches, "isr_in_duckdb", spy)
+    source = str(REFERENCE / "isr_input_multiarea.csv")
+    whole = run(runner, ["stats", "isr", source, *ISR])
+    assert worked == []
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    summed = run(runner, ["stats", "isr", source, *ISR])
+    assert worked == [1]
+    numbers_within(pd.read_csv(io.StringIO(summed.stdout)), pd.read_csv(io.StringIO(whole.stdout)))
