@@ -14,7 +14,9 @@ clock, the CPU time, rows per second and the peak resident memory (from ``wait4`
    second file of the same number of rows, deaths and populations in 19 age bands per area,
    indicator and period (the Dobson sums of each group in DuckDB, the band matched by
    position), then the same with ``--engine memory`` (refused when it cannot fit);
-5. the same proportions with ``--engine memory``, which must be refused with a one-line
+5. ``spiral stats isr --engine duckdb`` on the same file (observed, expected and England's
+   sums of each group in DuckDB);
+6. the same proportions with ``--engine memory``, which must be refused with a one-line
    message, not a crash, when the table cannot fit under the cap (a small table just runs).
 
 The children run with ``MALLOC_ARENA_MAX=2``: under an address-space cap, every glibc
@@ -88,6 +90,8 @@ def generate_bands(path: Path, rows: int, seed: int = 2025) -> None:
             ("ageband", pa.int32()),
             ("deaths", pa.int64()),
             ("pop", pa.int64()),
+            ("ref_deaths", pa.int64()),
+            ("ref_pop", pa.int64()),
         ]
     )
     chunk = CHUNK - CHUNK % BANDS
@@ -98,7 +102,10 @@ def generate_bands(path: Path, rows: int, seed: int = 2025) -> None:
             band = index % BANDS
             populations = rng.integers(500, 20_000, len(index))
             # death rates rising with age, from about 0.05% to 15%
-            deaths = rng.binomial(populations, 0.0005 * np.exp(band * 0.3))
+            death_rates = 0.0005 * np.exp(band * 0.3)
+            deaths = rng.binomial(populations, death_rates)
+            # England's deaths and populations of the same band
+            reference = rng.integers(2_000_000, 4_000_000, len(index))
             table = pa.table(
                 {
                     "area_code": codes[group % AREAS],
@@ -107,6 +114,8 @@ def generate_bands(path: Path, rows: int, seed: int = 2025) -> None:
                     "ageband": band.astype(np.int32),
                     "deaths": deaths,
                     "pop": populations,
+                    "ref_deaths": np.rint(reference * death_rates).astype(np.int64),
+                    "ref_pop": reference,
                 },
                 schema=schema,
             )
@@ -205,6 +214,12 @@ def main() -> None:
             "--engine", "duckdb", "-o", str(folder / "dsr.parquet"),
         ],
     }  # fmt: skip
+    runs["isr ratio --group-by area_code,indicator_id,period, duckdb -> Parquet"] = [
+        spiral, "stats", "isr", str(bands), "--count", "deaths", "--population", "pop",
+        "--ref-count", "ref_deaths", "--ref-population", "ref_pop", "--refvalue", "100",
+        "--group-by", "area_code,indicator_id,period", "--confidence", "95", "99.8",
+        "--engine", "duckdb", "-o", str(folder / "isr.parquet"),
+    ]  # fmt: skip
     if not arguments.skip_memory:
         runs["dsr, --engine memory (refused if it cannot fit)"] = [
             *runs["dsr esp2013 --group-by area_code,indicator_id,period, duckdb -> Parquet"][:-4],
