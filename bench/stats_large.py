@@ -190,6 +190,7 @@ def main() -> None:
     size = source.stat().st_size
     spiral = str(Path(sys.executable).with_name("spiral"))
     print(f"input: {source.name}, {size / 1e9:.2f} GB; cap: {arguments.cap / 1e9:.2f} GB")
+    print(f"age bands: {bands.name}, {bands.stat().st_size / 1e9:.2f} GB")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print(f"load before: {os.getloadavg()[0]:.2f}")
     runs = {

@@ -243,7 +243,9 @@ class _DobsonQuery:
         by = list(self.by)
         keys = [*by, *([self.ageband] if self.ageband else [])]
         require_columns(pd.DataFrame(columns=list(table.columns)), keys)
-        step = table.mutate(**{_ROW: ibis.row_number()})
+        # only the columns used go through the window functions, which hold their rows
+        used = dict.fromkeys([*keys, *self.numbers])
+        step = table.select(*used).mutate(**{_ROW: ibis.row_number()})
         if self.eventfreq is None:
             f: Any = ibis.literal(1.0)
             position = ibis.row_number().over(group_by=by or None, order_by=step[_ROW])
