@@ -9,7 +9,8 @@ memory the same rates are worked in two steps (:func:`dsr_in_duckdb`):
    population given by name (``esp2013``, ``esp1976``) or as a list of weights is joined to
    the rows by band: the position of the band within its group in order of first
    appearance (a window function over the file's row order), exactly as the whole-table
-   method matches it. DuckDB spills to disk when the groups do not fit in memory.
+   method matches it. DuckDB spills to disk when the groups do not fit in memory; if it
+   still runs out, the query is run again on one thread, which needs less memory.
 2. **numpy**: the few summed rows go through :func:`spiral.stats.dsr.dsr_from_sums`, the
    same code that ends the whole-table method, so limits and labels are the same.
 
@@ -171,14 +172,13 @@ def dsr_sums(
         ageband=ageband,
     )
     source = Source(source.path, query.numbers)
-    summed = _aggregate(
-        source,
-        list(source.numbers),
-        query.build,
-        method=query.check,
-        rows=rows,
-        memory_limit=memory_limit,
-    )
+    options: dict[str, Any] = {"method": query.check, "rows": rows, "memory_limit": memory_limit}
+    try:
+        summed = _aggregate(source, list(source.numbers), query.build, **options)
+    except MemoryError:
+        # the window functions of the band positions hold a buffer per thread: on one
+        # thread they need less memory (and take about twice as long)
+        summed = _aggregate(source, list(source.numbers), query.build, threads=1, **options)
     by = list(group_by)
     frame: pd.DataFrame = _plain_table(summed.select([*by, *DOBSON_SUMS, _BANDS])).to_pandas()
     for name in (*DOBSON_SUMS, _BANDS):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -428,3 +429,26 @@ def test_a_bad_isr_row_is_named_as_the_whole_table_names_it(
     with pytest.raises(StatisticsInputError) as ours:
         isr_in_duckdb(Source(path), *ISR_ARGS, group_by=["area"], rows=7)
     assert str(ours.value) == str(whole.value) == message
+
+
+def test_dsr_sums_run_again_on_one_thread_when_duckdb_runs_out_of_memory(
+    phe: Callable[[str], pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.stats import standardised_batches
+
+    data = phe("dsr_input_multiarea.csv")
+    path = write(data, tmp_path / "dsr.csv")
+    real = standardised_batches._aggregate
+    threads: list[int | None] = []
+
+    def short_of_memory(*args: Any, **kwargs: Any) -> Any:
+        given = kwargs.get("threads")
+        threads.append(given)
+        if given is None:
+            raise MemoryError("DuckDB ran out of memory")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(standardised_batches, "_aggregate", short_of_memory)
+    ours = dsr_in_duckdb(Source(path), "count", "pop", group_by=["area"], confidence=LEVELS)
+    assert threads == [None, 1]
+    same_as_whole(ours, dsr(data, "count", "pop", group_by=["area"], confidence=LEVELS))
