@@ -452,3 +452,41 @@ def test_dsr_sums_run_again_on_one_thread_when_duckdb_runs_out_of_memory(
     ours = dsr_in_duckdb(Source(path), "count", "pop", group_by=["area"], confidence=LEVELS)
     assert threads == [None, 1]
     same_as_whole(ours, dsr(data, "count", "pop", group_by=["area"], confidence=LEVELS))
+
+
+@st.composite
+def frequency_tables(draw: st.DrawFn) -> pd.DataFrame:
+    """Groups of four bands with a row per event frequency, rows in any order."""
+    groups = draw(st.integers(min_value=1, max_value=6))
+    frequencies = draw(st.integers(min_value=1, max_value=3))
+    index = pd.MultiIndex.from_product(
+        [range(groups), range(BANDS), range(1, frequencies + 1)], names=["g", "band", "f"]
+    )
+    table = index.to_frame(index=False)
+    rows = len(table)
+    table["area"] = "A" + table["g"].astype(str)
+    table["people"] = draw(st.lists(st.integers(0, 300).map(float), min_size=rows, max_size=rows))
+    # a band's population is the same on each of its rows
+    populations = draw(st.lists(st.integers(1, 50_000), min_size=groups * BANDS,
+                                max_size=groups * BANDS))  # fmt: skip
+    table["pop"] = np.asarray(populations, dtype=float)[table["g"] * BANDS + table["band"]]
+    table["weight"] = np.asarray(WEIGHTS)[table["band"]] * 1000
+    order = draw(st.permutations(range(rows)))
+    return table.iloc[list(order)].drop(columns="g").reset_index(drop=True)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(table=frequency_tables())
+def test_random_non_independent_tables_give_the_whole_table_answer(
+    tmp_path: Path, table: pd.DataFrame
+) -> None:
+    path = write(table, tmp_path / "frequencies.parquet")
+    for standard in (WEIGHTS, "weight"):
+        options = {
+            "standard": standard, "group_by": ["area"], "confidence": LEVELS,
+            "eventfreq": "f", "ageband": "band",
+        }  # fmt: skip
+        ours = dsr_in_duckdb(Source(path), "people", "pop", **options)
+        same_as_whole(ours, dsr(table, "people", "pop", **options))
