@@ -1,4 +1,4 @@
-"""Directly standardised rates of files larger than memory: the sums in DuckDB (through Ibis).
+"""Standardised rates and ratios of files larger than memory: the sums in DuckDB (through Ibis).
 
 :func:`spiral.stats.dsr.dsr` needs every band of a group at once. For a file too large for
 memory the same rates are worked in two steps (:func:`dsr_in_duckdb`):
@@ -20,9 +20,14 @@ method would refuse, and if there is one the row checks of
 counted from the start of the file. A group without one band per band of the standard gets
 the whole-table method's message.
 
-Sums of whole numbers are exact on both paths; sums of fractions (``w / n``) are added in
-another order by DuckDB, so results may differ from the whole-table method in the last
-binary digits (well within 1e-12 relative on the PHEindicatormethods test data).
+Indirectly standardised ratios and rates (:func:`isr_in_duckdb`) are worked the same way,
+with no band matching: DuckDB sums the observed ``Σx``, the expected ``Σ n X / N`` and the
+reference ``ΣX`` and ``ΣN`` of each group, and :func:`spiral.stats.isr.isr_from_sums`
+gives the exact or Byar's limits.
+
+Sums of whole numbers are exact on both paths; sums of fractions (``w / n``, ``n X / N``)
+are added in another order by DuckDB, so results may differ from the whole-table method in
+the last binary digits (the tests hold them to 1e-9 relative).
 
 References: PHEindicatormethods (R) v2.1.0, ``calculate_dsr``; Dobson AJ et al., Stat Med
 1991;10:457-462; DuckDB, *Window functions* and *Memory management* (duckdb.org).
@@ -87,24 +92,23 @@ def _standard_vector(
     return [float(weight) for weight in vector]
 
 
-def _column_names(source: Source) -> list[str]:
-    """The columns of the file, from its header (CSV) or schema (Parquet).
+def _column_names(source: Source) -> list[str] | None:
+    """The columns of the file, from its header (CSV) or schema (Parquet); None if unreadable.
 
     A standard population named like a column is that column, as in the whole-table method.
     """
+    import csv
+
     import pyarrow as pa
+    from pyarrow import parquet
 
     try:
         if source.is_csv:
-            from pyarrow import csv
-
-            with csv.open_csv(source.path) as reader:
-                return list(reader.schema.names)
-        from pyarrow import parquet
-
+            with source.path.open(encoding="utf-8-sig", newline="") as handle:
+                return next(csv.reader(handle), [])
         return list(parquet.read_schema(source.path).names)
-    except (pa.ArrowInvalid, OSError):
-        return []  # DuckDB will say what is wrong with the file
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, csv.Error):
+        return None  # DuckDB will say what is wrong with the file
 
 
 def _present(value: Any) -> Any:
@@ -162,7 +166,9 @@ def dsr_sums(
     0    A         80.0     1500.0         100.0
     """
     present = _column_names(source)
-    vector = _standard_vector(standard, present)
+    if present is None and isinstance(standard, str) and standard not in STANDARD_POPULATIONS:
+        present = [standard]
+    vector = _standard_vector(standard, present or [])
     query = _DobsonQuery(
         count=count,
         population=population,
