@@ -288,7 +288,7 @@ def _out_of_memory(source: Path) -> click.ClickException:
     command = click.get_current_context().info_name or "stats"
     hint = (
         "--engine duckdb works through it in batches"
-        if command in ("proportion", "rate")
+        if command in ("proportion", "rate", "dsr", "isr")
         else f"'{command}' needs whole groups in memory"
     )
     return click.ClickException(f"{source.name}: not enough memory for the whole table; {hint}")
@@ -458,6 +458,7 @@ def rate(
 @group.command()
 @_table_options
 @_group_option
+@engine_option
 @click.option("--count", required=True, metavar="COL", help="Column of events per band.")
 @click.option("--population", required=True, metavar="COL", help="Column of band populations.")
 @click.option(
@@ -489,6 +490,7 @@ def dsr(
     multiplier: float,
     eventfreq: str | None,
     ageband: str | None,
+    engine: str,
 ) -> None:
     """Directly standardised rates, Dobson method (calculate_dsr).
 
@@ -501,6 +503,27 @@ def dsr(
 
     levels = _confidences(confidence)
     by = _split(group_by)
+    if choose_engine(engine, source) == "duckdb":
+        from spiral.cli.stats_engine import run_summed
+        from spiral.stats.batches import Source
+        from spiral.stats.standardised_batches import dsr_in_duckdb
+
+        run_summed(
+            source,
+            output,
+            lambda: dsr_in_duckdb(
+                Source(source),
+                count,
+                population,
+                standard=standard,
+                group_by=by,
+                multiplier=multiplier,
+                confidence=levels,
+                eventfreq=eventfreq,
+                ageband=ageband,
+            ),
+        )
+        return
     _run(
         source,
         output,
@@ -521,6 +544,7 @@ def dsr(
 @group.command()
 @_table_options
 @_group_option
+@engine_option
 @click.option("--count", required=True, metavar="COL", help="Column of local events per band.")
 @click.option("--population", required=True, metavar="COL", help="Column of local populations.")
 @click.option("--ref-count", required=True, metavar="COL", help="Column of reference events.")
@@ -557,6 +581,7 @@ def isr(
     multiplier: float,
     observed_totals: Path | None,
     observed: str | None,
+    engine: str,
 ) -> None:
     """Indirectly standardised ratios or rates (calculate_ISRatio, calculate_ISRate).
 
@@ -586,6 +611,30 @@ def isr(
             data, count, population, ref_count, ref_population, refvalue=refvalue, **common
         )
 
+    if choose_engine(engine, source) == "duckdb":
+        from spiral.cli.stats_engine import run_summed
+        from spiral.stats.batches import Source
+        from spiral.stats.standardised_batches import isr_in_duckdb
+
+        run_summed(
+            source,
+            output,
+            lambda: isr_in_duckdb(
+                Source(source),
+                count,
+                population,
+                ref_count,
+                ref_population,
+                statistic=statistic,
+                group_by=by,
+                refvalue=refvalue,
+                multiplier=multiplier,
+                confidence=levels,
+                observed_totals=totals,
+                observed=observed,
+            ),
+        )
+        return
     _run(source, output, compute)
 
 

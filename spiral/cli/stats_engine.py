@@ -29,6 +29,7 @@ __all__ = [
     "engine_option",
     "run_grouped",
     "run_rows",
+    "run_summed",
     "use_lean_allocators",
     "warn_if_too_big",
 ]
@@ -75,7 +76,7 @@ def _gigabytes(size: int) -> str:
     return f"{size / 2**30:.1f} GB"
 
 
-BATCHED = ("proportion", "rate", "funnel")
+BATCHED = ("proportion", "rate", "funnel", "dsr", "isr")
 """The commands that can work through a file in batches with ``--engine duckdb``."""
 
 
@@ -274,6 +275,35 @@ def run_grouped(
                 method=method,
             )
         result = method(totals)
+    except MemoryError as error:
+        raise _out_of_memory(source, error) from error
+    except StatisticsInputError as error:
+        raise _message(source, error, rows_named=True) from error
+    except ValueError as error:
+        raise _message(source, error, rows_named=False) from error
+    table = pa.Table.from_pandas(result, preserve_index=False)
+    _write_all(output, iter([table]), lambda _done: None)
+
+
+def run_summed(source: Path, output: Path | None, compute: Callable[[], pd.DataFrame]) -> None:
+    """Run a method whose groups DuckDB sums (``compute`` reads the file), write its result.
+
+    For the methods that need whole groups (standardised rates and ratios): DuckDB sums each
+    group over the file and the method ends on the small table of sums. Complaints get the
+    whole-table path's one-line messages.
+    """
+    use_lean_allocators()
+    import pyarrow as pa
+
+    from spiral.cli.progress import busy
+    from spiral.stats.tables import StatisticsInputError
+
+    if output is not None:
+        table_format(output)
+    table_format(source)
+    try:
+        with busy("Summing by group (DuckDB)"):
+            result = compute()
     except MemoryError as error:
         raise _out_of_memory(source, error) from error
     except StatisticsInputError as error:

@@ -125,11 +125,12 @@ class Source:
 
 
 @contextmanager
-def _duckdb(memory_limit: int | None) -> Iterator[DuckDBBackend]:
+def _duckdb(memory_limit: int | None, threads: int | None = None) -> Iterator[DuckDBBackend]:
     """An in-memory DuckDB that keeps row order and spills to a temporary folder.
 
     Without a ``memory_limit`` DuckDB gets a quarter of the memory available once its
-    libraries are loaded: the rest is for the batch in pandas and the results.
+    libraries are loaded: the rest is for the batch in pandas and the results. ``threads``
+    limits its threads (each holds buffers of its own); by default it uses every core.
     """
     import ibis
 
@@ -141,6 +142,8 @@ def _duckdb(memory_limit: int | None) -> Iterator[DuckDBBackend]:
         "temp_directory": spill,
         "memory_limit": f"{max(memory_limit >> 20, 64)}MB",
     }
+    if threads is not None:
+        config["threads"] = threads
     connection = ibis.duckdb.connect(**config)
     try:
         yield connection
@@ -402,10 +405,11 @@ def _aggregate(
     method: Method,
     rows: int,
     memory_limit: int | None,
+    threads: int | None = None,
 ) -> pa.Table:
     """Run an aggregate query on the file; DuckDB's failures become one-line messages."""
     try:
-        with _duckdb(memory_limit) as connection:
+        with _duckdb(memory_limit, threads) as connection:
             table = _scan(connection, source)
             require_columns(pd.DataFrame(columns=list(table.columns)), list(columns))
             values = {name: _as_numbers(table, name) for name in columns}

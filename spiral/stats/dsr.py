@@ -49,6 +49,7 @@ from spiral.stats.tables import (
     multiplier_text,
     numbers,
     reject,
+    require_columns,
 )
 
 STANDARD_POPULATIONS = ("esp2013", "esp1976")
@@ -200,44 +201,144 @@ def dsr(
     0    A         80.0  5800.0      4588.22      7231.29
     """
     levels = normalise_confidences(confidence)
-    x = numbers(data, count)
-    n = numbers(data, population)
-    reject(x < 0, count, "counts must be greater than or equal to zero")
-    reject(np.isnan(n), population, "populations must be given")
-    reject(n <= 0, population, "populations must be greater than zero")
+    x, n, frequency = checked_rows(data, count, population, eventfreq=eventfreq)
     groups = group_rows(data, group_by)
     x = np.where(np.isnan(x), 0.0, x)
-    if eventfreq is None:
+    if frequency is None:
         events = x
         spread = x
         bands: IntArray = np.arange(len(x), dtype=np.intp)
         band_rows: npt.NDArray[np.bool_] = np.ones(len(x), dtype=bool)
-        method = INDEPENDENT
     else:
-        frequency = numbers(data, eventfreq)
-        reject(np.isnan(frequency), eventfreq, "event frequencies must be given")
-        reject(frequency < 1, eventfreq, "event frequencies must be 1 or more")
         events = x * frequency
         spread = events * frequency
         if ageband is None:
             raise StatisticsInputError("non-independent events need the age band column")
         bands = group_rows(data, [*group_by, ageband]).codes
         band_rows = ~data.duplicated(subset=[*group_by, ageband]).to_numpy()
-        method = NON_INDEPENDENT
     w = _weights(data, standard, groups, bands)
     share = w / n
-    total_count = groups.sum(events)
-    total_pop = groups.sum(np.where(band_rows, n, 0.0))
-    total_weight = groups.sum(np.where(band_rows, w, 0.0))
+    sums = {
+        "total_count": groups.sum(events),
+        "total_pop": groups.sum(np.where(band_rows, n, 0.0)),
+        "total_weight": groups.sum(np.where(band_rows, w, 0.0)),
+        "weighted_rate": groups.sum(events * share),
+        "weighted_variance": groups.sum(spread * share * share),
+    }
+    return _dobson(
+        groups.keys, sums, multiplier=multiplier, levels=levels, independent=eventfreq is None
+    )
+
+
+def checked_rows(
+    data: pd.DataFrame, count: str, population: str, *, eventfreq: str | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """The counts, populations and event frequencies of a DSR table, every row checked.
+
+    The checks :func:`dsr` makes of each row on its own (text in a number column, a
+    negative count, a population missing or not above zero, an event frequency missing or
+    below 1), in the same order and with the same messages; used on its own to name a bad
+    row of a file worked in batches (:mod:`spiral.stats.standardised_batches`).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"deaths": [3, -1], "pop": [100, 100]})
+    >>> checked_rows(table, "deaths", "pop")
+    Traceback (most recent call last):
+    ...
+    spiral.stats.tables.StatisticsInputError: column 'deaths', row 2: counts must be greater \
+than or equal to zero
+    """
+    x = numbers(data, count)
+    n = numbers(data, population)
+    reject(x < 0, count, "counts must be greater than or equal to zero")
+    reject(np.isnan(n), population, "populations must be given")
+    reject(n <= 0, population, "populations must be greater than zero")
+    if eventfreq is None:
+        return x, n, None
+    require_columns(data, [eventfreq])
+    frequency = numbers(data, eventfreq)
+    reject(np.isnan(frequency), eventfreq, "event frequencies must be given")
+    reject(frequency < 1, eventfreq, "event frequencies must be 1 or more")
+    return x, n, frequency
+
+
+DOBSON_SUMS = ("total_count", "total_pop", "total_weight", "weighted_rate", "weighted_variance")
+"""The sums per group a DSR is worked from (see :func:`dsr_from_sums`)."""
+
+
+def dsr_from_sums(
+    sums: pd.DataFrame,
+    *,
+    group_by: Sequence[str] = (),
+    multiplier: float = 100_000,
+    confidence: float | Iterable[float] = 0.95,
+    independent: bool = True,
+) -> pd.DataFrame:
+    """Directly standardised rates (Dobson method) from the sums of each group.
+
+    The last step of :func:`dsr`, for sums worked elsewhere (for example by DuckDB over a
+    file larger than memory): with events ``e`` (``f x`` for non-independent events),
+    band populations ``n`` and standard weights ``w``, each group's row holds
+    ``total_count`` ``Σe``, ``total_pop`` ``Σn`` and ``total_weight`` ``Σw`` (each band
+    once), ``weighted_rate`` ``Σ e w / n`` and ``weighted_variance`` ``Σ f e w² / n²``
+    (``f`` = 1 for independent events).
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        The ``group_by`` columns and the :data:`DOBSON_SUMS`, one row per group.
+    group_by, multiplier, confidence
+        As for :func:`dsr`.
+    independent : bool, default True
+        False for non-independent events (the method's label says so).
+
+    References
+    ----------
+    PHEindicatormethods (R) v2.1.0, ``calculate_dsr``; Dobson et al. (1991).
+
+    Examples
+    --------
+    The two bands of the example of :func:`dsr`, summed:
+
+    >>> sums = pd.DataFrame({
+    ...     "area": ["A"], "total_count": [80.0], "total_pop": [1500.0],
+    ...     "total_weight": [100.0], "weighted_rate": [60 * 30 / 1000 + 40 * 50 / 500],
+    ...     "weighted_variance": [60**2 * 30 / 1000**2 + 40**2 * 50 / 500**2],
+    ... })
+    >>> result = dsr_from_sums(sums, group_by=["area"])
+    >>> result[["area", "value", "lower_ci_95", "upper_ci_95"]].round(2)
+      area   value  lower_ci_95  upper_ci_95
+    0    A  5800.0      4588.22      7231.29
+    """
+    levels = normalise_confidences(confidence)
+    require_columns(sums, [*group_by, *DOBSON_SUMS])
+    columns = {name: numbers(sums, name) for name in DOBSON_SUMS}
+    keys = sums[list(group_by)].reset_index(drop=True)
+    if not group_by:
+        keys = pd.DataFrame(index=range(len(sums)))
+    return _dobson(keys, columns, multiplier=multiplier, levels=levels, independent=independent)
+
+
+def _dobson(
+    keys: pd.DataFrame,
+    sums: dict[str, FloatArray],
+    *,
+    multiplier: float,
+    levels: Sequence[float],
+    independent: bool,
+) -> pd.DataFrame:
+    """The rates, limits and labels of each group from its sums (Dobson et al. 1991)."""
+    total_count, total_weight = sums["total_count"], sums["total_weight"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = groups.sum(events * share) / total_weight
-        variance = groups.sum(spread * share * share) / (total_weight * total_weight)
+        rate = sums["weighted_rate"] / total_weight
+        variance = sums["weighted_variance"] / (total_weight * total_weight)
         spread_per_event = np.sqrt(variance / total_count)
     too_few = total_count < MINIMUM_COUNT
     rate[too_few] = np.nan
     results: dict[str, object] = {
         "total_count": total_count,
-        "total_pop": total_pop,
+        "total_pop": sums["total_pop"],
         "value": rate * multiplier,
     }
     for level in levels:
@@ -251,6 +352,7 @@ def dsr(
         [f"dsr per {multiplier_text(multiplier)}", "dsr NA for total count < 10"],
     )
     results["statistic"] = statistic
-    results["confidence"] = constant_labels(confidence_text(levels), groups.count)
-    results["method"] = constant_labels(method, groups.count)
-    return attach(groups.keys, results)
+    count = len(keys)
+    results["confidence"] = constant_labels(confidence_text(levels), count)
+    results["method"] = constant_labels(INDEPENDENT if independent else NON_INDEPENDENT, count)
+    return attach(keys, results)

@@ -48,9 +48,7 @@ Reference = str | Sequence[float] | npt.ArrayLike
 def _reference(data: pd.DataFrame, reference: Reference, groups: Groups, what: str) -> FloatArray:
     """Reference values per row: a column of ``data``, or a vector matched by position."""
     if isinstance(reference, str):
-        values = numbers(data, reference)
-        reject(values < 0, reference, f"reference {what} must be greater than or equal to zero")
-        return values
+        return _reference_column(data, reference, what)
     vector = np.asarray(reference, dtype=np.float64)
     sizes = np.bincount(groups.codes, minlength=groups.count)
     if (sizes != len(vector)).any():
@@ -62,6 +60,106 @@ def _reference(data: pd.DataFrame, reference: Reference, groups: Groups, what: s
     position[order] = np.tile(np.arange(len(vector)), groups.count)
     matched: FloatArray = vector[position]
     return matched
+
+
+def _reference_column(data: pd.DataFrame, column: str, what: str) -> FloatArray:
+    values = numbers(data, column)
+    reject(values < 0, column, f"reference {what} must be greater than or equal to zero")
+    return values
+
+
+def checked_rows(
+    data: pd.DataFrame, count: str, population: str, ref_count: str, ref_population: str
+) -> None:
+    """The checks the ISR methods make of each row on its own, in order, with their messages.
+
+    Text in a number column, a negative count or population, a negative reference count, a
+    reference population below or at zero. Used on its own to name a bad row of a file
+    worked in batches (:mod:`spiral.stats.standardised_batches`).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"x": [3], "n": [10], "rx": [5], "rn": [0]})
+    >>> checked_rows(table, "x", "n", "rx", "rn")
+    Traceback (most recent call last):
+    ...
+    spiral.stats.tables.StatisticsInputError: column 'rn', row 1: reference populations \
+must be greater than zero
+    """
+    x = numbers(data, count)
+    n = numbers(data, population)
+    reject(x < 0, count, "counts must be greater than or equal to zero")
+    reject(n < 0, population, "populations must be greater than or equal to zero")
+    _reference_column(data, ref_count, "counts")
+    big_n = _reference_column(data, ref_population, "populations")
+    reject(big_n == 0, ref_population, "reference populations must be greater than zero")
+
+
+ISR_SUMS = ("observed", "expected", "ref_count", "ref_population")
+"""The sums per group the ISR methods are worked from (see :func:`isr_from_sums`)."""
+
+
+def isr_from_sums(
+    sums: pd.DataFrame,
+    *,
+    group_by: Sequence[str] = (),
+    statistic: str = "ratio",
+    refvalue: float = 1,
+    multiplier: float = 100_000,
+    confidence: float | Iterable[float] = 0.95,
+    observed_totals: pd.DataFrame | None = None,
+    observed: str | None = None,
+) -> pd.DataFrame:
+    """Indirectly standardised ratios or rates from the sums of each group.
+
+    The last step of :func:`isr_ratio` and :func:`isr_rate`, for sums worked elsewhere (for
+    example by DuckDB over a file larger than memory). Each group's row holds ``observed``
+    ``Σx``, ``expected`` ``Σ n X / N``, ``ref_count`` ``ΣX`` and ``ref_population``
+    ``ΣN`` (missing values counted as zero); ``observed_totals`` replaces the observed sum
+    as in those functions.
+
+    Parameters
+    ----------
+    sums : pandas.DataFrame
+        The ``group_by`` columns and the :data:`ISR_SUMS`, one row per group.
+    statistic : {"ratio", "rate"}
+        :func:`isr_ratio` (times ``refvalue``) or :func:`isr_rate` (per ``multiplier``).
+    group_by, refvalue, multiplier, confidence, observed_totals, observed
+        As for :func:`isr_ratio` and :func:`isr_rate`.
+
+    References
+    ----------
+    PHEindicatormethods (R) v2.1.0, ``calculate_ISRatio`` and ``calculate_ISRate``.
+
+    Examples
+    --------
+    The two bands of the example of :func:`isr_ratio`, summed:
+
+    >>> sums = pd.DataFrame({"area": ["A"], "observed": [110.0], "expected": [110.0],
+    ...                      "ref_count": [1100.0], "ref_population": [15000.0]})
+    >>> result = isr_from_sums(sums, group_by=["area"], refvalue=100)
+    >>> result[["area", "value", "lower_ci_95", "upper_ci_95"]].round(2)
+      area  value  lower_ci_95  upper_ci_95
+    0    A  100.0        82.19       120.53
+    """
+    if statistic not in {"ratio", "rate"}:
+        raise StatisticsInputError(f"statistic must be 'ratio' or 'rate', not {statistic!r}")
+    levels = normalise_confidences(confidence)
+    require_columns(sums, [*group_by, *ISR_SUMS])
+    keys = sums[list(group_by)].reset_index(drop=True)
+    if not group_by:
+        keys = pd.DataFrame(index=range(len(sums)))
+    groups = Groups(np.arange(len(sums), dtype=np.intp), keys)
+    if observed_totals is None:
+        obs = numbers(sums, "observed")
+    else:
+        obs = _observed(groups, group_by, observed_totals, observed or "observed")
+    expected = numbers(sums, "expected")
+    if statistic == "ratio":
+        return _ratio_result(groups, obs, expected, refvalue=refvalue, levels=levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reference_rate = numbers(sums, "ref_count") / numbers(sums, "ref_population")
+    return _rate_result(groups, obs, expected, reference_rate, multiplier=multiplier, levels=levels)
 
 
 def _observed(
@@ -204,6 +302,17 @@ def isr_ratio(
         observed_totals=observed_totals,
         observed=observed,
     )
+    return _ratio_result(groups, obs, expected, refvalue=refvalue, levels=levels)
+
+
+def _ratio_result(
+    groups: Groups,
+    obs: FloatArray,
+    expected: FloatArray,
+    *,
+    refvalue: float,
+    levels: tuple[float, ...],
+) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         # no ratio when nothing is expected
         scale = np.where(expected > 0, refvalue / expected, np.nan)
@@ -264,6 +373,18 @@ def isr_rate(
         observed_totals=observed_totals,
         observed=observed,
     )
+    return _rate_result(groups, obs, expected, reference_rate, multiplier=multiplier, levels=levels)
+
+
+def _rate_result(
+    groups: Groups,
+    obs: FloatArray,
+    expected: FloatArray,
+    reference_rate: FloatArray,
+    *,
+    multiplier: float,
+    levels: tuple[float, ...],
+) -> pd.DataFrame:
     ref_rate = reference_rate * multiplier
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(expected > 0, ref_rate / expected, np.nan)

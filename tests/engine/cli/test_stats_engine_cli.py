@@ -326,3 +326,215 @@ def test_an_output_that_cannot_be_written_is_one_line(
     assert outcome.output.startswith("Error: ")
     assert "cannot write the table" in outcome.output
     assert "Traceback" not in outcome.output
+
+
+# ---------------------------------------------------------------------------------------
+# Directly standardised rates: the sums of each group in DuckDB
+# ---------------------------------------------------------------------------------------
+
+DSR = ["--count", "count", "--population", "pop", "--group-by", "area",
+       "--confidence", "95", "99.8"]  # fmt: skip
+
+
+def numbers_within(ours: pd.DataFrame, whole: pd.DataFrame) -> None:
+    """The same table; the limits within 1e-9 relative (DuckDB adds fractions in its order)."""
+    pd.testing.assert_frame_equal(ours, whole, check_exact=False, rtol=1e-9, atol=0)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_dsr_is_the_same_table_from_either_engine(
+    runner: CliRunner, tmp_path: Path, suffix: str
+) -> None:
+    source = tmp_path / f"dsr{suffix}"
+    data = pd.read_csv(REFERENCE / "dsr_input_multiarea.csv")
+    if suffix == ".csv":
+        data.to_csv(source, index=False)
+    else:
+        data.to_parquet(source)
+    memory, duckdb = both_engines(runner, ["stats", "dsr", str(source), *DSR], tmp_path, suffix)
+    read = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    ours = read(duckdb)
+    numbers_within(ours, read(memory))
+    expected = pd.read_csv(REFERENCE / "dsr_expected.csv").iloc[4:7]
+    assert ours["area"].tolist() == expected["area"].tolist()
+
+
+def test_dsr_with_non_independent_events_is_the_same_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    wide = pd.read_csv(REFERENCE / "dsr_input_nonindependent_wide.csv")
+    long = wide.melt(
+        id_vars=["area", "ageband", "pop"], value_vars=["f1", "f2", "f3", "f4"],
+        var_name="frequency", value_name="people",
+    )  # fmt: skip
+    long["eventfreq"] = long["frequency"].str[1].astype(int)
+    source = tmp_path / "nonind.csv"
+    long.drop(columns="frequency").to_csv(source, index=False)
+    args = ["stats", "dsr", str(source), "--count", "people", "--population", "pop",
+            "--group-by", "area", "--eventfreq", "eventfreq", "--ageband", "ageband"]  # fmt: skip
+    memory, duckdb = both_engines(runner, args, tmp_path, ".csv")
+    numbers_within(pd.read_csv(duckdb), pd.read_csv(memory))
+
+
+def test_a_bad_dsr_row_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = pd.read_csv(REFERENCE / "dsr_input_multiarea.csv")
+    data.loc[44, "count"] = -3
+    source = tmp_path / "bad.csv"
+    data.to_csv(source, index=False)
+    expected = (
+        "Error: bad.csv: column 'count', row 45: counts must be greater than or equal to zero "
+        "(line 46 of the file)"
+    )
+    for engine in ("memory", "duckdb"):
+        target = tmp_path / f"{engine}.csv"
+        outcome = runner.invoke(
+            main, ["stats", "dsr", str(source), *DSR, "--engine", engine, "-o", str(target)]
+        )
+        assert outcome.exit_code == 1, engine
+        assert outcome.output.strip() == expected, engine
+        assert not target.exists()
+
+
+def test_a_dsr_group_with_too_few_bands_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "short.csv"
+    table = pd.read_csv(REFERENCE / "dsr_input_multiarea.csv").drop(columns="esp2013")
+    table.iloc[:-1].to_csv(source, index=False)
+    outputs = []
+    for engine in ("memory", "duckdb"):
+        outcome = runner.invoke(main, ["stats", "dsr", str(source), *DSR, "--engine", engine])
+        assert outcome.exit_code == 1, engine
+        outputs.append(outcome.output)
+    assert outputs[0] == outputs[1]
+    assert "each group must have 19 bands" in outputs[0]
+
+
+def test_auto_takes_duckdb_for_a_dsr_table_larger_than_the_memory_available(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.stats import standardised_batches
+
+    worked: list[int] = []
+    real = standardised_batches.dsr_in_duckdb
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        worked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(standardised_batches, "dsr_in_duckdb", spy)
+    source = str(REFERENCE / "dsr_input_multiarea.csv")
+    whole = run(runner, ["stats", "dsr", source, *DSR])
+    assert worked == []
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    summed = run(runner, ["stats", "dsr", source, *DSR])
+    assert worked == [1]
+    assert "needs whole groups" not in summed.stderr
+    numbers_within(pd.read_csv(io.StringIO(summed.stdout)), pd.read_csv(io.StringIO(whole.stdout)))
+
+
+def test_dsr_in_duckdb_shows_progress_on_a_terminal(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.cli import progress
+
+    shown: list[str] = []
+    real = progress.busy
+
+    def watched(message: str) -> Any:
+        shown.append(message)
+        return real(message)
+
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    monkeypatch.setattr(progress, "busy", watched)
+    target = tmp_path / "out.parquet"
+    source = str(REFERENCE / "dsr_input_multiarea.csv")
+    run(runner, ["stats", "dsr", source, *DSR, "--engine", "duckdb", "-o", str(target)])
+    assert shown == ["Summing by group (DuckDB)"]
+    assert len(pd.read_parquet(target)) == 3
+
+
+# ---------------------------------------------------------------------------------------
+# Indirectly standardised ratios and rates: observed and expected summed in DuckDB
+# ---------------------------------------------------------------------------------------
+
+ISR = ["--count", "count", "--population", "pop", "--ref-count", "refcount",
+       "--ref-population", "refpop", "--group-by", "area",
+       "--confidence", "95", "99.8"]  # fmt: skip
+
+
+@pytest.mark.parametrize("statistic", [["--statistic", "ratio", "--refvalue", "100"],
+                                       ["--statistic", "rate"]])  # fmt: skip
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_isr_is_the_same_table_from_either_engine(
+    runner: CliRunner, tmp_path: Path, suffix: str, statistic: list[str]
+) -> None:
+    source = tmp_path / f"isr{suffix}"
+    data = pd.read_csv(REFERENCE / "isr_input_multiarea.csv")
+    if suffix == ".csv":
+        data.to_csv(source, index=False)
+    else:
+        data.to_parquet(source)
+    args = ["stats", "isr", str(source), *ISR, *statistic]
+    memory, duckdb = both_engines(runner, args, tmp_path, suffix)
+    read = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    numbers_within(read(duckdb), read(memory))
+
+
+def test_isr_with_observed_totals_is_the_same_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = ["stats", "isr", str(REFERENCE / "isr_input_multiarea.csv"), *ISR,
+            "--observed-totals", str(REFERENCE / "isr_observed_totals.csv"),
+            "--observed", "total_count"]  # fmt: skip
+    memory, duckdb = both_engines(runner, args, tmp_path, ".csv")
+    numbers_within(pd.read_csv(duckdb), pd.read_csv(memory))
+    expected = pd.read_csv(REFERENCE / "isr_expected.csv").iloc[6:9]
+    assert pd.read_csv(duckdb)["value"].tolist() == pytest.approx(
+        expected["value"].tolist(), rel=1e-9
+    )
+
+
+def test_a_bad_isr_row_gets_the_same_message_from_either_engine(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = pd.read_csv(REFERENCE / "isr_input_multiarea.csv")
+    data.loc[30, "refpop"] = 0
+    source = tmp_path / "bad.csv"
+    data.to_csv(source, index=False)
+    expected = (
+        "Error: bad.csv: column 'refpop', row 31: reference populations must be greater "
+        "than zero (line 32 of the file)"
+    )
+    for engine in ("memory", "duckdb"):
+        target = tmp_path / f"{engine}.csv"
+        outcome = runner.invoke(
+            main, ["stats", "isr", str(source), *ISR, "--engine", engine, "-o", str(target)]
+        )
+        assert outcome.exit_code == 1, engine
+        assert outcome.output.strip() == expected, engine
+        assert not target.exists()
+
+
+def test_auto_takes_duckdb_for_an_isr_table_larger_than_the_memory_available(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.stats import standardised_batches
+
+    worked: list[int] = []
+    real = standardised_batches.isr_in_duckdb
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        worked.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(standardised_batches, "isr_in_duckdb", spy)
+    source = str(REFERENCE / "isr_input_multiarea.csv")
+    whole = run(runner, ["stats", "isr", source, *ISR])
+    assert worked == []
+    monkeypatch.setattr(memory, "available_memory", lambda: 10)
+    summed = run(runner, ["stats", "isr", source, *ISR])
+    assert worked == [1]
+    numbers_within(pd.read_csv(io.StringIO(summed.stdout)), pd.read_csv(io.StringIO(whole.stdout)))
