@@ -156,7 +156,34 @@ def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, 
     >>> last_lines([source])
     {'a': (0, 3), 'b': (0, 2)}
     """
-    return _scan(list(paths), 1).last
+    from spiral.ocds.reader import block_lines, line_ocids
+
+    last: dict[str, tuple[int, int]] = {}
+    for index, path in enumerate(paths):
+        with open(path, "rb") as handle:
+            for number, _offset, line in block_lines(handle):
+                for raw in line_ocids(bytes(line)):
+                    try:
+                        last[raw.decode()] = (index, number)
+                    except UnicodeDecodeError:
+                        continue
+    return last
+
+
+def _last_offsets(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[dict[str, tuple[int, int]], bool]:
+    """For JSON Lines files: the (file, byte offset) where each ``ocid`` is written for the last
+    time, and whether the search was exact (see :func:`spiral.ocds.reader.last_ocids`)."""
+    from spiral.ocds.reader import last_ocids
+
+    last: dict[str, tuple[int, int]] = {}
+    exact = True
+    for index, path in enumerate(paths):
+        found, complete = last_ocids(path)
+        exact = exact and complete
+        last.update((ocid, (index, offset)) for ocid, offset in found.items())
+    return last, exact
 
 
 @dataclass
@@ -164,42 +191,77 @@ class _Scanned:
     """What one pass over JSON Lines finds without parsing."""
 
     owners: list[bytearray]  # the partition owning each line of each file
-    last: dict[str, tuple[int, int]]  # where each ocid is written for the last time
+    last: dict[str, tuple[int, int]]  # (file, offset) where each ocid is written for the last time
     exact: bool  # no escaped characters could hide an ocid from the pass
 
 
 def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
-    """One pass without parsing: the owner of each line among ``count`` partitions, and the
-    (file, line) where each ``ocid`` is written for the last time."""
-    import zlib
+    """One pass without parsing: the (file, byte offset) where each ``ocid`` is written for the
+    last time and, for ``count`` partitions (``count > 1``), the owner of each line.
 
-    from spiral.ocds.reader import SHARED_LINE, line_ocids
+    The file is read in big blocks of whole lines and searched as a whole, not line by line.
+    """
+
+    from spiral.ocds.reader import OCID_FIELD, line_chunks
 
     owners: list[bytearray] = []
     last: dict[str, tuple[int, int]] = {}
     exact = True
+    finditer = OCID_FIELD.finditer
     for index, path in enumerate(paths):
         table = bytearray()
+        number = 1  # the line being searched
+        # The line where an ocid was last found, and its ocids (for the owners).
+        line_of_found, found = 0, set[bytes]()
+        base = 0  # the offset of the chunk
         with open(path, "rb") as handle:
-            for number, line in enumerate(handle, 1):
-                found = line_ocids(line)
-                owner = SHARED_LINE
-                if len(found) == 1:
-                    raw = next(iter(found))
-                    if b"\\" not in raw:
-                        owner = zlib.crc32(raw) % count
-                table.append(owner)
-                if exact and b"\\u" in line:
+            for chunk in line_chunks(handle):
+                if exact and b"\\u" in chunk:
                     exact = False  # a key written "\\u006fcid" would go unseen
-                for raw in found:
+                position = 0
+                for match in finditer(chunk):
+                    start = match.start()
+                    number += chunk.count(b"\n", position, start)
+                    position = start
+                    raw = match[1]
                     if b"\\" in raw:
                         exact = False
                     try:
-                        last[raw.decode()] = (index, number)
+                        last[raw.decode()] = (index, base + start)
                     except UnicodeDecodeError:
                         exact = False
+                    if count > 1:
+                        if number != line_of_found:
+                            _settle_owners(table, line_of_found, found, number, count)
+                            line_of_found, found = number, set()
+                        found.add(raw)
+                number += chunk.count(b"\n", position)
+                if chunk[-1:] != b"\n":
+                    number += 1  # the last line, without its end of line
+                base += len(chunk)
+            if count > 1:
+                _settle_owners(table, line_of_found, found, number, count)
         owners.append(table)
     return _Scanned(owners, last, exact)
+
+
+def _settle_owners(
+    table: bytearray, line_of_found: int, found: set[bytes], upto: int, count: int
+) -> None:
+    """Set the owners of the lines before ``upto`` (``found``: the ocids of ``line_of_found``,
+    the last line with any; lines without are read by every partition)."""
+    import zlib
+
+    from spiral.ocds.reader import SHARED_LINE
+
+    if line_of_found:
+        owner = SHARED_LINE
+        if len(found) == 1:
+            raw = next(iter(found))
+            if b"\\" not in raw:
+                owner = zlib.crc32(raw) % count
+        table.append(owner)
+    table.extend(bytes([SHARED_LINE]) * (upto - 1 - len(table)))
 
 
 def stream_records(
@@ -218,7 +280,8 @@ def stream_records(
     processes still open are held, so memory follows the spread of a process in the input, not
     the size of the input. The input must not write an ``ocid`` with escaped characters
     (``\\u0061``), which the first pass cannot read: :func:`write_compiled` checks this and
-    otherwise holds every release.
+    otherwise holds every release. ``last`` gives, for each ``ocid``, the (file, byte offset)
+    where it is written for the last time (found by a first pass when not given).
 
     Examples
     --------
@@ -232,7 +295,7 @@ def stream_records(
     [('a', 1), ('b', 2)]
     """
     if last is None:
-        last = last_lines(paths)
+        last = _last_offsets(paths)[0]
     report = reader.report
     # The processes that end at each line, in the order of the lines.
     ends: dict[tuple[int, int], list[str]] = {}
@@ -257,8 +320,8 @@ def stream_records(
     if counter is not None:
         entries = _counted(entries, counter, progress)
     for release, version, _uri, _where in entries:
-        if reader.position != position:
-            position = reader.position
+        if reader.offset != position:
+            position = reader.offset
             # Every line before this one is read: the processes ending there are complete.
             while endings and endings[-1] < position:
                 yield from finish(ends.pop(endings.pop()))
@@ -397,12 +460,13 @@ def _write_compiled(
         return dumps(record.as_dict())
 
     chunks: Iterator[tuple[str, bytes]]
-    scanned = None
+    last: dict[str, tuple[int, int]] = {}
+    exact = False
     if paths and all(_is_json_lines(path) for path in paths):
         # Compile each process when its last line is read, keeping only its output (unless an
         # escaped ocid could hide from the first pass: then hold everything).
-        scanned = _scan(paths, 1)
-    if paths and scanned is not None and scanned.exact:
+        last, exact = _last_offsets(paths)
+    if paths and exact:
         streamed = stream_records(
             reader,
             paths,
@@ -410,11 +474,11 @@ def _write_compiled(
             versioned=versioned,
             progress=progress,
             counter=result,
-            last=scanned.last,
+            last=last,
         )
         serialised = ((record.ocid, serialise(record)) for record in streamed)
         if jsonl:
-            result.records = _write_in_order(serialised, out, scanned.last)
+            result.records = _write_in_order(serialised, out, last)
             result.kinds = dict(reader.kinds)
             return result
         chunks = iter(sorted(serialised))
