@@ -15,6 +15,7 @@ them.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -273,6 +274,7 @@ def stream_records(
     progress: Progress | None = None,
     counter: CompileResult | None = None,
     last: dict[str, tuple[int, int]] | None = None,
+    spans: list[tuple[int, str | os.PathLike[str], int, int]] | None = None,
 ) -> Iterator[Record]:
     """Compile the releases of JSON Lines files, each process as soon as its last line is read.
 
@@ -281,7 +283,9 @@ def stream_records(
     the size of the input. The input must not write an ``ocid`` with escaped characters
     (``\\u0061``), which the first pass cannot read: :func:`write_compiled` checks this and
     otherwise holds every release. ``last`` gives, for each ``ocid``, the (file, byte offset)
-    where it is written for the last time (found by a first pass when not given).
+    where it is written for the last time (found by a first pass when not given). With
+    ``spans`` (see :meth:`~spiral.ocds.reader.OCDSReader.releases_between`), only those parts of
+    the files are read, and ``last`` must be given.
 
     Examples
     --------
@@ -316,7 +320,9 @@ def stream_records(
             if record is not None:
                 yield record
 
-    entries: Iterator[Entry] = reader.releases(paths)
+    entries: Iterator[Entry] = (
+        reader.releases(paths) if spans is None else reader.releases_between(spans)
+    )
     if counter is not None:
         entries = _counted(entries, counter, progress)
     for release, version, _uri, _where in entries:
@@ -515,13 +521,16 @@ def _write_compiled(
 
 
 def _write_in_order(
-    chunks: Iterator[tuple[str, bytes]], out: IO[bytes], last: dict[str, tuple[int, int]]
+    chunks: Iterator[tuple[str, bytes]],
+    out: IO[bytes],
+    last: dict[str, tuple[int, int]],
+    written_ocids: list[str] | None = None,
 ) -> int:
     """Write compiled processes in ``ocid`` order as soon as every smaller ``ocid`` is done.
 
     Records come in the order of the last lines of their processes (see
     :func:`stream_records`). Input sorted by ``ocid`` is written as it is read; otherwise the
-    processes that finish early wait here.
+    processes that finish early wait here. The ocids written are added to ``written_ocids``.
     """
     order = iter(sorted(last))
     waiting: dict[str, bytes] = {}
@@ -540,6 +549,8 @@ def _write_in_order(
                 out.write(ready)
                 out.write(b"\n")
                 written += 1
+                if written_ocids is not None:
+                    written_ocids.append(following)
             following = next(order, None)
     while following is not None:
         ready = waiting.pop(following, None)
@@ -547,6 +558,8 @@ def _write_in_order(
             out.write(ready)
             out.write(b"\n")
             written += 1
+            if written_ocids is not None:
+                written_ocids.append(following)
         following = next(order, None)
     if waiting:  # cannot happen when the first pass saw every ocid, which it checks
         raise RuntimeError(f"compiled processes left unwritten: {sorted(waiting)[:3]}")
@@ -695,7 +708,7 @@ def _compile_partition(
     return [ocid for ocid, _ in chunks], reader.report, result.releases, reader.kinds
 
 
-def _write_jsonl_in_parallel(
+def _write_jsonl_by_hash(
     paths: list[str | os.PathLike[str]], out: IO[bytes], *, versioned: bool, workers: int
 ) -> CompileResult:
     """Compile in ``workers`` processes, each owning the processes whose ocid hashes to it.
@@ -729,6 +742,209 @@ def _write_jsonl_in_parallel(
             streams = []
             for (ocids, report, releases, kinds), handle in zip(parts, handles, strict=True):
                 result.report.merge(report)
+                result.releases += releases
+                for kind, number in kinds.items():
+                    result.kinds[kind] = result.kinds.get(kind, 0) + number
+                streams.append(zip(ocids, handle, strict=False))
+            for _ocid, line in heapq.merge(*streams, key=lambda pair: pair[0]):
+                out.write(line)
+                result.records += 1
+        finally:
+            for handle in handles:
+                handle.close()
+    return result
+
+
+Span = tuple[int, str | os.PathLike[str], int, int]  # (file number, path, start, end)
+
+#: How far past a cut (in lines) a process may go on before the cut is left where it is.
+_BOUNDARY_LINES = 1000
+
+
+def _line_ending_at(handle: IO[bytes], end: int) -> bytes:
+    """The whole line that ends at byte offset ``end`` (its newline included)."""
+    window = 1 << 16
+    while True:
+        start = max(0, end - window)
+        handle.seek(start)
+        data = handle.read(end - start)
+        cut = data.rfind(b"\n", 0, len(data) - 1)
+        if cut >= 0 or start == 0:
+            return data[cut + 1 :]
+        window *= 4
+
+
+def _boundary(path: str | os.PathLike[str], target: int) -> int:
+    """A line start at or after ``target`` that, when possible, no process straddles: lines
+    are skipped while they share an ocid with the line before."""
+    from spiral.ocds.reader import line_ocids
+
+    if target <= 0:
+        return 0
+    with open(path, "rb") as handle:
+        handle.seek(target - 1)
+        handle.readline()  # to the end of the line holding the byte before the target
+        cut = handle.tell()
+        ocids = line_ocids(_line_ending_at(handle, cut)) if cut > 0 else set()
+        handle.seek(cut)
+        for _ in range(_BOUNDARY_LINES):
+            line = handle.readline()
+            found = line_ocids(line)
+            if not line or not found & ocids:
+                break
+            cut += len(line)
+            ocids = found
+        return cut
+
+
+def _spans(paths: list[str | os.PathLike[str]], count: int) -> list[list[Span]]:
+    """Share JSON Lines files among ``count`` workers: consecutive parts of about equal size,
+    cut between lines and, when the input is grouped by ocid, between processes."""
+    sizes = [os.path.getsize(path) for path in paths]
+    total = sum(sizes)
+    cuts = [(0, 0)]
+    for part in range(1, count):
+        target = total * part // count
+        index = 0
+        while index < len(paths) - 1 and target >= sizes[index]:
+            target -= sizes[index]
+            index += 1
+        cut = (index, _boundary(paths[index], target))
+        cuts.append(max(cut, cuts[-1]))
+    cuts.append((len(paths) - 1, sizes[-1]))
+    shares: list[list[Span]] = []
+    for (first, start), (final, end) in itertools.pairwise(cuts):
+        share: list[Span] = []
+        for index in range(first, final + 1):
+            begin = start if index == first else 0
+            stop = end if index == final else sizes[index]
+            if stop > begin:
+                share.append((index, paths[index], begin, stop))
+        shares.append(share)
+    return shares
+
+
+def _compile_spans(
+    spans: list[Span], versioned: bool, target: str
+) -> tuple[list[str], ProblemReport, int, dict[str, int], bool]:
+    """In a worker: compile the processes of some parts of the input into a file, in ocid order.
+
+    Returns the ocids written, the problems, the releases read, the kinds of data read, and
+    whether the first pass over the parts was exact (if not, nothing was compiled).
+    """
+    from spiral.ocds.reader import last_ocids
+
+    gc.disable()
+    reader = OCDSReader(check_fields=False)
+    result = CompileResult(reader.report)
+    last: dict[str, tuple[int, int]] = {}
+    for index, path, start, end in spans:
+        found, exact = last_ocids(path, start, end)
+        if not exact:
+            return [], reader.report, 0, {}, False
+        last.update((ocid, (index, offset)) for ocid, offset in found.items())
+    streamed = stream_records(
+        reader,
+        [],
+        compiled=not versioned,
+        versioned=versioned,
+        counter=result,
+        last=last,
+        spans=spans,
+    )
+    dumps = orjson.dumps
+    ocids: list[str] = []
+    with open(target, "wb") as out:
+        _write_in_order(
+            (
+                (
+                    record.ocid,
+                    dumps(record.versioned_release if versioned else record.compiled_release),
+                )
+                for record in streamed
+            ),
+            out,
+            last,
+            ocids,
+        )
+    return ocids, reader.report, result.releases, reader.kinds, True
+
+
+def _with_line_numbers(report: ProblemReport, spans: list[Span]) -> ProblemReport:
+    """Number the lines of a part that starts inside a file from the start of the file."""
+    import dataclasses
+    from pathlib import Path
+
+    if not spans or spans[0][2] == 0:
+        return report
+    _index, path, start, _end = spans[0]
+    name = Path(path).name
+    prefix = f"{name}@{start}, line "
+    before: int | None = None
+    for kind, shown in report.examples.items():
+        for position, problem in enumerate(shown):
+            if not problem.where.startswith(prefix):
+                continue
+            if before is None:
+                before = _count_lines(path, start)
+            number, comma, rest = problem.where[len(prefix) :].partition(",")
+            where = f"{name}, line {int(number) + before}{comma}{rest}"
+            shown[position] = dataclasses.replace(problem, where=where)
+        report.examples[kind] = shown
+    return report
+
+
+def _count_lines(path: str | os.PathLike[str], end: int) -> int:
+    """The number of lines that end before byte offset ``end``."""
+    lines = 0
+    with open(path, "rb") as handle:
+        left = end
+        while left > 0:
+            block = handle.read(min(left, 1 << 22))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            left -= len(block)
+    return lines
+
+
+def _write_jsonl_in_parallel(
+    paths: list[str | os.PathLike[str]], out: IO[bytes], *, versioned: bool, workers: int
+) -> CompileResult:
+    """Compile in ``workers`` processes, each reading its own consecutive part of the input.
+
+    Each worker finds where its processes end (a first pass over its part only), compiles them
+    as it reads and writes them, in ``ocid`` order, to a file of its own; the files are then
+    merged in ``ocid`` order, so the output is exactly what one process writes. Only ocids and
+    counts travel between processes. If a process turns out to be spread over two parts (the
+    input is not grouped by ocid), or an escaped ocid could hide from a first pass, the work is
+    done again shared by hash of the ocid (:func:`_write_jsonl_by_hash`).
+    """
+    import heapq
+    import multiprocessing
+    import tempfile
+
+    shares = _spans(paths, workers)
+    with tempfile.TemporaryDirectory(prefix="spiral-compile-") as folder:
+        targets = [os.path.join(folder, f"part-{index}.jsonl") for index in range(workers)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            parts = pool.starmap(
+                _compile_spans,
+                [(shares[index], versioned, targets[index]) for index in range(workers)],
+            )
+        written = sum(len(part[0]) for part in parts)
+        distinct = len(set().union(*(part[0] for part in parts)))
+        if not all(part[4] for part in parts) or distinct != written:
+            return _write_jsonl_by_hash(paths, out, versioned=versioned, workers=workers)
+        result = CompileResult(ProblemReport())
+        handles = [open(target, "rb") for target in targets]  # noqa: SIM115 - closed below
+        try:
+            streams = []
+            for (ocids, report, releases, kinds, _exact), share, handle in zip(
+                parts, shares, handles, strict=True
+            ):
+                result.report.merge(_with_line_numbers(report, share))
                 result.releases += releases
                 for kind, number in kinds.items():
                     result.kinds[kind] = result.kinds.get(kind, 0) + number

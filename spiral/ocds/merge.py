@@ -262,13 +262,24 @@ class _Compiler:
         for key, value in new.items():
             rule = get_rule(key)
             if rule is None:
-                self.merge_field(base, key, value, _EMPTY)
-                continue
-            kind, sub = rule
-            if kind is WHOLE:
-                self.set_leaf(base, key, value, whole=True)
-            elif kind is not OMIT:
+                sub = _EMPTY
+            else:
+                kind, sub = rule
+                if kind is not None:
+                    if kind is WHOLE:
+                        self.set_leaf(base, key, value, whole=True)
+                    continue  # omitted, or replaced whole
+            kind_of_value = type(value)
+            if kind_of_value is dict or kind_of_value is list or value is None:
                 self.merge_field(base, key, value, sub)
+                continue
+            # The common case, inlined: a string, number or boolean replaces what was there.
+            current = base.get(key)
+            if current is not None:
+                kind_of_current = type(current)
+                if kind_of_current is dict or (kind_of_current is list and _is_items(current)):
+                    raise _Conflict
+            base[key] = value
 
     def merge_field(self, base: dict[str, Any], key: str, value: Any, rules: RuleTree) -> None:
         """Merge one field's value (with no rule of its own) into an owned object."""
@@ -327,9 +338,10 @@ class _Compiler:
             raise _Conflict
 
     def merge_list(self, base: dict[str, Any], key: str, value: list[Any], rules: RuleTree) -> None:
-        if not _only_objects(map(type, value)):
-            self.set_leaf(base, key, value, whole=False)
-            return
+        for item in value:
+            if type(item) is not dict:
+                self.set_leaf(base, key, value, whole=False)
+                return
         current = base.get(key, _MISSING)
         if current is _MISSING:
             items = self.fresh_items(value, rules)
@@ -411,8 +423,9 @@ class _Compiler:
         if kind_of_value is list:
             if not value:
                 return _MISSING
-            if not _only_objects(map(type, value)):
-                return value  # an array of anything but objects is a value, kept whole
+            for item in value:
+                if type(item) is not dict:
+                    return value  # an array of anything but objects is a value, kept whole
             items = self.fresh_items(value, rules)
             return items if items else _MISSING
         return self.leaf(value)

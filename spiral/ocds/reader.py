@@ -226,11 +226,17 @@ class OCDSReader:
             else:
                 yield from self._document(handle, name, Path(path).stat().st_size)
 
-    def _lines(self, handle: IO[bytes], name: str) -> Iterator[tuple[Any, str]]:
+    def _lines(
+        self, handle: IO[bytes], name: str, span: tuple[int, int] | None = None
+    ) -> Iterator[tuple[Any, str]]:
+        """Parse JSON Lines; ``span``: only the bytes from ``span[0]`` (a line's start) to
+        ``span[1]`` (the end of a line, or of the file), counting lines from there."""
         loads = orjson.loads
         partition = self.partition
         incomplete = ""  # a line that stops early: the file is truncated if it is the last one
-        for number, offset, view in block_lines(handle):
+        start, limit = (0, None) if span is None else (span[0], span[1] - span[0])
+        handle.seek(start)
+        for number, offset, view in block_lines(handle, limit, start):
             line: Any = view
             if partition is not None:
                 # Read only the lines this partition owns, and the lines no single one owns
@@ -271,8 +277,40 @@ class OCDSReader:
             else:
                 yield value, where
         self.report = self._report
-        if incomplete:
+        self._end_lines(incomplete, handle if span is not None else None)
+
+    def _end_lines(self, incomplete: str, rest: IO[bytes] | None) -> None:
+        """Report a last line that stops early: the file is truncated (unless ``rest``, what
+        follows a span of lines, is not empty)."""
+        if incomplete and rest is not None and rest.read(1):
+            self._flush_incomplete(incomplete)
+        elif incomplete:
             self.report.add(TRUNCATED, incomplete, "the file ends in the middle of this line")
+
+    def releases_between(
+        self, spans: Iterable[tuple[int, str | os.PathLike[str], int, int]]
+    ) -> Iterator[Entry]:
+        """Yield the releases of parts of JSON Lines files: ``(file number, path, start, end)``,
+        from the start of a line to the end of one (byte offsets).
+
+        Lines are numbered from the start of each part (a part starting inside a file says so:
+        its file name is followed by ``@<start>``).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+        >>> _ = source.write_bytes(b'{"ocid": "a", "id": "1", "date": "2024-01-01T00:00:00Z"}\\n'
+        ...                        b'{"ocid": "b", "id": "2", "date": "2024-01-01T00:00:00Z"}\\n')
+        >>> [e.release["ocid"] for e in OCDSReader().releases_between([(0, source, 57, 114)])]
+        ['b']
+        """
+        for index, path, start, end in spans:
+            self._file = index
+            name = Path(path).name if start == 0 else f"{Path(path).name}@{start}"
+            with open(path, "rb") as handle:
+                for item, where in self._lines(handle, name, (start, end)):
+                    yield from self.releases_in(item, where)
 
     def _owner(self, line: bytes, number: int, count: int) -> int:
         """The partition that owns a line (-1: every partition reads it)."""
@@ -600,7 +638,7 @@ def _release_version(item: dict[str, Any]) -> str:
 _BLOCK_BYTES = 1 << 22
 
 
-def line_chunks(handle: IO[bytes]) -> Iterator[bytes]:
+def line_chunks(handle: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
     """Read a binary file in big blocks of whole lines (the last one may lack its newline).
 
     Far cheaper than reading line by line when lines are long; a line longer than a block makes
@@ -613,10 +651,13 @@ def line_chunks(handle: IO[bytes]) -> Iterator[bytes]:
     [b'{"a": 1}\\n', b'{"a": 2}']
     """
     pending: list[bytes] = []
-    while True:
-        block = handle.read(_BLOCK_BYTES)
+    left = -1 if limit is None else limit  # bytes still to read (-1: to the end)
+    while left:
+        block = handle.read(_BLOCK_BYTES if left < 0 else min(left, _BLOCK_BYTES))
         if not block:
             break
+        if left > 0:
+            left -= len(block)
         cut = block.rfind(b"\n") + 1
         if cut == 0:
             pending.append(block)  # no end of line yet: a long line goes on
@@ -633,10 +674,13 @@ def line_chunks(handle: IO[bytes]) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
-def block_lines(handle: IO[bytes]) -> Iterator[tuple[int, int, memoryview]]:
+def block_lines(
+    handle: IO[bytes], limit: int | None = None, base: int = 0
+) -> Iterator[tuple[int, int, memoryview]]:
     """Number and read the lines of a binary file, as views of big blocks (no copy per line).
 
-    Yields the line number, the offset of the line's first byte, and the line.
+    Yields the line number, the offset of the line's first byte (``base`` being the handle's
+    position), and the line; at most ``limit`` bytes are read.
 
     Examples
     --------
@@ -645,8 +689,7 @@ def block_lines(handle: IO[bytes]) -> Iterator[tuple[int, int, memoryview]]:
     [(1, 0, b'a\\n'), (2, 2, b'\\n'), (3, 3, b'b')]
     """
     number = 0
-    base = 0
-    for chunk in line_chunks(handle):
+    for chunk in line_chunks(handle, limit):
         view = memoryview(chunk)
         find = chunk.find
         start = 0
@@ -659,9 +702,12 @@ def block_lines(handle: IO[bytes]) -> Iterator[tuple[int, int, memoryview]]:
         base += size
 
 
-def last_ocids(path: str | os.PathLike[str]) -> tuple[dict[str, int], bool]:
+def last_ocids(
+    path: str | os.PathLike[str], start: int = 0, end: int | None = None
+) -> tuple[dict[str, int], bool]:
     """Where each ``ocid`` of a JSON Lines file is written for the last time, found without
-    parsing: the byte offset of the last ``"ocid"`` key with that value.
+    parsing: the byte offset of the last ``"ocid"`` key with that value (between the byte
+    offsets ``start`` and ``end``, when given).
 
     Also says whether the search is exact: ``False`` if an escape (``\\u``) anywhere, or a
     backslash in an ``ocid``, could hide one.
@@ -678,8 +724,9 @@ def last_ocids(path: str | os.PathLike[str]) -> tuple[dict[str, int], bool]:
     exact = True
     match_at = OCID_FIELD.match
     with open(path, "rb") as handle:
-        base = 0
-        for chunk in line_chunks(handle):
+        handle.seek(start)
+        base = start
+        for chunk in line_chunks(handle, None if end is None else end - start):
             if exact and b"\\u" in chunk:
                 exact = False  # a key written "\\u006fcid" would go unseen
             find = chunk.find
