@@ -208,14 +208,12 @@ def _is_items(value: Any) -> bool:
     return type(value) is list and bool(value) and _only_objects(map(type, value))
 
 
-def _same(compiled: Any, new: Any) -> bool:
-    """Whether merging ``new`` into ``compiled`` would change nothing: the two are equal, down
-    to the types of their values (Python holds ``1 == 1.0 == True``; JSON does not)."""
-    if compiled != new:
-        return False
+def _same_json(compiled: Any, new: Any) -> bool:
+    """Whether two values found equal by Python are the same in JSON, down to the types of
+    their values (Python holds ``1 == 1.0 == True``; JSON and ocds-merge do not)."""
     try:
         return orjson.dumps(compiled) == orjson.dumps(new)
-    except TypeError:  # a placeholder for null, or a number orjson cannot write
+    except TypeError:  # a number orjson cannot write
         return False
 
 
@@ -330,7 +328,7 @@ class _Compiler:
             if child:
                 base[key] = child
         elif type(current) is dict:
-            if self.idless or not _same(current, value):
+            if self.idless or current != value or not _same_json(current, value):
                 if id(current) not in self.owned:
                     current = self.own(base, key, current)
                 self.merge_object(current, value, rules)
@@ -348,7 +346,7 @@ class _Compiler:
             if items:
                 base[key] = items
         elif type(current) is list:
-            if not self.idless and _same(current, value):
+            if not self.idless and current == value and _same_json(current, value):
                 return
             if not _is_items(current):
                 raise _Conflict
@@ -361,7 +359,7 @@ class _Compiler:
     def fresh_object(self, new: dict[str, Any], rules: RuleTree) -> dict[str, Any]:
         """Merge an object into nothing: the object itself when nothing in it needs changing,
         otherwise a copy made from the first field that does."""
-        if not rules:
+        if not rules or rules.keys().isdisjoint(new):
             return self.fresh_plain(new)
         out: dict[str, Any] | None = None
         get_rule = rules.get
@@ -534,7 +532,7 @@ class _Compiler:
                 element = items[position]
                 if type(element["id"]) is not type(identifier):
                     raise _Conflict
-                if self.idless or not _same(element, value):
+                if self.idless or element != value or not _same_json(element, value):
                     if id(element) not in owned:
                         element = element.copy()
                         owned.add(id(element))

@@ -136,7 +136,13 @@ def test_compiled_releases_pass_through_and_releases_are_compiled(tmp_path: Path
 
 # -- the merge against ocdsmerge, on random releases -------------------------------------------
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["a", "b", ""]))
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.sampled_from([0.0, 1.0, -2.5]),  # equal to 0, 1 and False, True in Python, not in JSON
+    st.sampled_from(["a", "b", ""]),
+)
 _ids = st.one_of(st.sampled_from(["1", "2", "3"]), st.integers(1, 3))
 
 
@@ -149,7 +155,12 @@ _values = st.recursive(
     lambda children: st.one_of(
         _objects(children),
         st.lists(
-            st.fixed_dictionaries({"id": _ids}, optional={"status": children, "title": _scalars}),
+            st.one_of(
+                st.fixed_dictionaries(
+                    {"id": _ids}, optional={"status": children, "title": _scalars}
+                ),
+                st.fixed_dictionaries({"title": _scalars, "id": _ids}),  # id not written first
+            ),
             max_size=3,
         ),
         st.lists(_objects(children), max_size=2),
@@ -177,9 +188,9 @@ _release_bodies = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    bodies=st.lists(_release_bodies, min_size=1, max_size=4),
+    bodies=st.lists(_release_bodies, min_size=1, max_size=5),
     version=st.sampled_from(["1__1__5", "1__0__3"]),
 )
 def test_the_merge_gives_exactly_what_ocdsmerge_gives(
