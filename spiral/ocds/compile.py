@@ -922,6 +922,7 @@ def _write_jsonl_in_parallel(
     """
     import heapq
     import multiprocessing
+    import shutil
     import tempfile
 
     shares = _spans(paths, workers)
@@ -938,20 +939,27 @@ def _write_jsonl_in_parallel(
         if not all(part[4] for part in parts) or distinct != written:
             return _write_jsonl_by_hash(paths, out, versioned=versioned, workers=workers)
         result = CompileResult(ProblemReport())
+        for (_ocids, report, releases, kinds, _exact), share in zip(parts, shares, strict=True):
+            result.report.merge(_with_line_numbers(report, share))
+            result.releases += releases
+            for kind, number in kinds.items():
+                result.kinds[kind] = result.kinds.get(kind, 0) + number
+        result.records = written
+        firsts_and_lasts = [(part[0][0], part[0][-1]) for part in parts if part[0]]
+        if all(earlier[1] < later[0] for earlier, later in itertools.pairwise(firsts_and_lasts)):
+            # Input sorted by ocid: the parts follow one another.
+            for target in targets:
+                with open(target, "rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 22)
+            return result
         handles = [open(target, "rb") for target in targets]  # noqa: SIM115 - closed below
         try:
-            streams = []
-            for (ocids, report, releases, kinds, _exact), share, handle in zip(
-                parts, shares, handles, strict=True
-            ):
-                result.report.merge(_with_line_numbers(report, share))
-                result.releases += releases
-                for kind, number in kinds.items():
-                    result.kinds[kind] = result.kinds.get(kind, 0) + number
-                streams.append(zip(ocids, handle, strict=False))
+            streams = [
+                zip(part[0], handle, strict=False)
+                for part, handle in zip(parts, handles, strict=True)
+            ]
             for _ocid, line in heapq.merge(*streams, key=lambda pair: pair[0]):
                 out.write(line)
-                result.records += 1
         finally:
             for handle in handles:
                 handle.close()

@@ -439,3 +439,23 @@ def test_json_lines_grouped_by_ocid_are_shared_by_position_with_the_same_result(
     assert "grouped.jsonl, line 83, column 63: this line is not valid JSON" in text
     assert "grouped.jsonl, line 77 at date: the release of ocds-029 has no date" in text
     assert "grouped.jsonl, line 104, column 51: the file ends in the middle" in text
+
+
+def test_json_lines_grouped_but_not_sorted_come_out_sorted_when_shared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.ocds import compile as compile_module
+
+    grouped = _grouped_lines(tmp_path).read_bytes().split(b"\n")[:-1]  # without the broken end
+    path = tmp_path / "reversed.jsonl"
+    path.write_bytes(b"\n".join(reversed(grouped)) + b"\n")
+
+    def no_fallback(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the input is grouped by ocid: no need to share it by hash")
+
+    monkeypatch.setattr(compile_module, "_write_jsonl_by_hash", no_fallback)
+    outputs = [_compile([path], jsonl=True, workers=workers) for workers in (1, 2, 3)]
+    assert outputs[0] == outputs[1] == outputs[2]
+    ocids = [orjson.loads(line)["ocid"] for line in outputs[0].splitlines()]
+    assert ocids == sorted(ocids)
+    assert len(ocids) == 40
