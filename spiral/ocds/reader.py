@@ -635,7 +635,7 @@ def _release_version(item: dict[str, Any]) -> str:
     return "1.1" if "parties" in item else "1.0"
 
 
-_BLOCK_BYTES = 1 << 22
+_BLOCK_BYTES = 1 << 20
 
 
 def line_chunks(handle: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
