@@ -217,7 +217,7 @@ def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
         base = 0  # the offset of the chunk
         with open(path, "rb") as handle:
             for chunk in line_chunks(handle):
-                if exact and b"\\u" in chunk:
+                if exact and b"\\" in chunk and b"\\u" in chunk:
                     exact = False  # a key written "\\u006fcid" would go unseen
                 position = 0
                 for match in finditer(chunk):
