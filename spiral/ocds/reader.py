@@ -674,6 +674,47 @@ def line_chunks(handle: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
         yield b"".join(pending)
 
 
+def line_pieces(handle: IO[bytes], limit: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+    """Read a binary file in big blocks and yield runs of whole lines without copying them:
+    ``(data, start, end)``, the lines being ``data[start:end]`` (the last may lack its newline).
+
+    Only a line that runs over from one block to the next is copied; at most ``limit`` bytes
+    are read.
+
+    Examples
+    --------
+    >>> import io
+    >>> [data[start:end] for data, start, end in line_pieces(io.BytesIO(b'{"a": 1}\\n{"a": 2}'))]
+    [b'{"a": 1}\\n', b'{"a": 2}']
+    """
+    pending: list[bytes] = []  # the beginning of a line that goes on in the next block
+    left = -1 if limit is None else limit  # bytes still to read (-1: to the end)
+    while left:
+        block = handle.read(_BLOCK_BYTES if left < 0 else min(left, _BLOCK_BYTES))
+        if not block:
+            break
+        if left > 0:
+            left -= len(block)
+        start = 0
+        if pending:
+            start = block.find(b"\n") + 1
+            if start == 0:
+                pending.append(block)  # a long line goes on
+                continue
+            pending.append(block[:start])
+            joined = b"".join(pending)
+            pending = []
+            yield joined, 0, len(joined)
+        cut = block.rfind(b"\n") + 1
+        if cut > start:
+            yield block, start, cut
+        if max(cut, start) < len(block):
+            pending.append(block[max(cut, start) :])
+    if pending:
+        joined = b"".join(pending)
+        yield joined, 0, len(joined)
+
+
 def block_lines(
     handle: IO[bytes], limit: int | None = None, base: int = 0
 ) -> Iterator[tuple[int, int, memoryview]]:
@@ -689,17 +730,16 @@ def block_lines(
     [(1, 0, b'a\\n'), (2, 2, b'\\n'), (3, 3, b'b')]
     """
     number = 0
-    for chunk in line_chunks(handle, limit):
-        view = memoryview(chunk)
-        find = chunk.find
-        start = 0
-        size = len(chunk)
-        while start < size:
-            end = find(b"\n", start) + 1 or size
+    for data, start, end in line_pieces(handle, limit):
+        view = memoryview(data)
+        find = data.find
+        position = start
+        while position < end:
+            stop = find(b"\n", position, end) + 1 or end
             number += 1
-            yield number, base + start, view[start:end]
-            start = end
-        base += size
+            yield number, base + position - start, view[position:stop]
+            position = stop
+        base += end - start
 
 
 def last_ocids(
@@ -726,26 +766,26 @@ def last_ocids(
     with open(path, "rb") as handle:
         handle.seek(start)
         base = start
-        for chunk in line_chunks(handle, None if end is None else end - start):
+        for data, begin, stop in line_pieces(handle, None if end is None else end - start):
+            find = data.find
             # A key written "\\u006fcid" would go unseen (a lone byte is found much faster).
-            if exact and b"\\" in chunk and b"\\u" in chunk:
+            if exact and find(b"\\", begin, stop) >= 0 and find(b"\\u", begin, stop) >= 0:
                 exact = False
-            find = chunk.find
-            at = find(b'"ocid"')
+            at = find(b'"ocid"', begin, stop)
             while at >= 0:
-                match = match_at(chunk, at)
+                match = match_at(data, at, stop)
                 if match is None:
-                    at = find(b'"ocid"', at + 6)
+                    at = find(b'"ocid"', at + 6, stop)
                     continue
                 raw = match[1]
                 if b"\\" in raw:
                     exact = False
                 try:
-                    last[raw.decode()] = base + at
+                    last[raw.decode()] = base + at - begin
                 except UnicodeDecodeError:
                     exact = False
-                at = find(b'"ocid"', match.end())
-            base += len(chunk)
+                at = find(b'"ocid"', match.end(), stop)
+            base += stop - begin
     return last, exact
 
 
