@@ -775,7 +775,7 @@ def last_ocids(
             while at >= 0:
                 match = match_at(data, at, stop)
                 if match is None:
-                    at = find(b'"ocid"', at + 6, stop)
+                    at = find(b'"ocid"', at + 5, stop)  # its closing quote may open one
                     continue
                 raw = match[1]
                 if b"\\" in raw:
