@@ -15,6 +15,7 @@ them.
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -156,7 +157,34 @@ def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, 
     >>> last_lines([source])
     {'a': (0, 3), 'b': (0, 2)}
     """
-    return _scan(list(paths), 1).last
+    from spiral.ocds.reader import block_lines, line_ocids
+
+    last: dict[str, tuple[int, int]] = {}
+    for index, path in enumerate(paths):
+        with open(path, "rb") as handle:
+            for number, _offset, line in block_lines(handle):
+                for raw in line_ocids(bytes(line)):
+                    try:
+                        last[raw.decode()] = (index, number)
+                    except UnicodeDecodeError:
+                        continue
+    return last
+
+
+def _last_offsets(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[dict[str, tuple[int, int]], bool]:
+    """For JSON Lines files: the (file, byte offset) where each ``ocid`` is written for the last
+    time, and whether the search was exact (see :func:`spiral.ocds.reader.last_ocids`)."""
+    from spiral.ocds.reader import last_ocids
+
+    last: dict[str, tuple[int, int]] = {}
+    exact = True
+    for index, path in enumerate(paths):
+        found, complete = last_ocids(path)
+        exact = exact and complete
+        last.update((ocid, (index, offset)) for ocid, offset in found.items())
+    return last, exact
 
 
 @dataclass
@@ -164,42 +192,77 @@ class _Scanned:
     """What one pass over JSON Lines finds without parsing."""
 
     owners: list[bytearray]  # the partition owning each line of each file
-    last: dict[str, tuple[int, int]]  # where each ocid is written for the last time
+    last: dict[str, tuple[int, int]]  # (file, offset) where each ocid is written for the last time
     exact: bool  # no escaped characters could hide an ocid from the pass
 
 
 def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
-    """One pass without parsing: the owner of each line among ``count`` partitions, and the
-    (file, line) where each ``ocid`` is written for the last time."""
-    import zlib
+    """One pass without parsing: the (file, byte offset) where each ``ocid`` is written for the
+    last time and, for ``count`` partitions (``count > 1``), the owner of each line.
 
-    from spiral.ocds.reader import SHARED_LINE, line_ocids
+    The file is read in big blocks of whole lines and searched as a whole, not line by line.
+    """
+
+    from spiral.ocds.reader import OCID_FIELD, line_chunks
 
     owners: list[bytearray] = []
     last: dict[str, tuple[int, int]] = {}
     exact = True
+    finditer = OCID_FIELD.finditer
     for index, path in enumerate(paths):
         table = bytearray()
+        number = 1  # the line being searched
+        # The line where an ocid was last found, and its ocids (for the owners).
+        line_of_found, found = 0, set[bytes]()
+        base = 0  # the offset of the chunk
         with open(path, "rb") as handle:
-            for number, line in enumerate(handle, 1):
-                found = line_ocids(line)
-                owner = SHARED_LINE
-                if len(found) == 1:
-                    raw = next(iter(found))
-                    if b"\\" not in raw:
-                        owner = zlib.crc32(raw) % count
-                table.append(owner)
-                if exact and b"\\u" in line:
+            for chunk in line_chunks(handle):
+                if exact and b"\\" in chunk and b"\\u" in chunk:
                     exact = False  # a key written "\\u006fcid" would go unseen
-                for raw in found:
+                position = 0
+                for match in finditer(chunk):
+                    start = match.start()
+                    number += chunk.count(b"\n", position, start)
+                    position = start
+                    raw = match[1]
                     if b"\\" in raw:
                         exact = False
                     try:
-                        last[raw.decode()] = (index, number)
+                        last[raw.decode()] = (index, base + start)
                     except UnicodeDecodeError:
                         exact = False
+                    if count > 1:
+                        if number != line_of_found:
+                            _settle_owners(table, line_of_found, found, number, count)
+                            line_of_found, found = number, set()
+                        found.add(raw)
+                number += chunk.count(b"\n", position)
+                if chunk[-1:] != b"\n":
+                    number += 1  # the last line, without its end of line
+                base += len(chunk)
+            if count > 1:
+                _settle_owners(table, line_of_found, found, number, count)
         owners.append(table)
     return _Scanned(owners, last, exact)
+
+
+def _settle_owners(
+    table: bytearray, line_of_found: int, found: set[bytes], upto: int, count: int
+) -> None:
+    """Set the owners of the lines before ``upto`` (``found``: the ocids of ``line_of_found``,
+    the last line with any; lines without are read by every partition)."""
+    import zlib
+
+    from spiral.ocds.reader import SHARED_LINE
+
+    if line_of_found:
+        owner = SHARED_LINE
+        if len(found) == 1:
+            raw = next(iter(found))
+            if b"\\" not in raw:
+                owner = zlib.crc32(raw) % count
+        table.append(owner)
+    table.extend(bytes([SHARED_LINE]) * (upto - 1 - len(table)))
 
 
 def stream_records(
@@ -211,6 +274,7 @@ def stream_records(
     progress: Progress | None = None,
     counter: CompileResult | None = None,
     last: dict[str, tuple[int, int]] | None = None,
+    spans: list[tuple[int, str | os.PathLike[str], int, int]] | None = None,
 ) -> Iterator[Record]:
     """Compile the releases of JSON Lines files, each process as soon as its last line is read.
 
@@ -218,7 +282,10 @@ def stream_records(
     processes still open are held, so memory follows the spread of a process in the input, not
     the size of the input. The input must not write an ``ocid`` with escaped characters
     (``\\u0061``), which the first pass cannot read: :func:`write_compiled` checks this and
-    otherwise holds every release.
+    otherwise holds every release. ``last`` gives, for each ``ocid``, the (file, byte offset)
+    where it is written for the last time (found by a first pass when not given). With
+    ``spans`` (see :meth:`~spiral.ocds.reader.OCDSReader.releases_between`), only those parts of
+    the files are read, and ``last`` must be given.
 
     Examples
     --------
@@ -232,7 +299,7 @@ def stream_records(
     [('a', 1), ('b', 2)]
     """
     if last is None:
-        last = last_lines(paths)
+        last = _last_offsets(paths)[0]
     report = reader.report
     # The processes that end at each line, in the order of the lines.
     ends: dict[tuple[int, int], list[str]] = {}
@@ -253,12 +320,14 @@ def stream_records(
             if record is not None:
                 yield record
 
-    entries: Iterator[Entry] = reader.releases(paths)
+    entries: Iterator[Entry] = (
+        reader.releases(paths) if spans is None else reader.releases_between(spans)
+    )
     if counter is not None:
         entries = _counted(entries, counter, progress)
     for release, version, _uri, _where in entries:
-        if reader.position != position:
-            position = reader.position
+        if reader.offset != position:
+            position = reader.offset
             # Every line before this one is read: the processes ending there are complete.
             while endings and endings[-1] < position:
                 yield from finish(ends.pop(endings.pop()))
@@ -397,12 +466,13 @@ def _write_compiled(
         return dumps(record.as_dict())
 
     chunks: Iterator[tuple[str, bytes]]
-    scanned = None
+    last: dict[str, tuple[int, int]] = {}
+    exact = False
     if paths and all(_is_json_lines(path) for path in paths):
         # Compile each process when its last line is read, keeping only its output (unless an
         # escaped ocid could hide from the first pass: then hold everything).
-        scanned = _scan(paths, 1)
-    if paths and scanned is not None and scanned.exact:
+        last, exact = _last_offsets(paths)
+    if paths and exact:
         streamed = stream_records(
             reader,
             paths,
@@ -410,11 +480,11 @@ def _write_compiled(
             versioned=versioned,
             progress=progress,
             counter=result,
-            last=scanned.last,
+            last=last,
         )
         serialised = ((record.ocid, serialise(record)) for record in streamed)
         if jsonl:
-            result.records = _write_in_order(serialised, out, scanned.last)
+            result.records = _write_in_order(serialised, out, last)
             result.kinds = dict(reader.kinds)
             return result
         chunks = iter(sorted(serialised))
@@ -451,13 +521,16 @@ def _write_compiled(
 
 
 def _write_in_order(
-    chunks: Iterator[tuple[str, bytes]], out: IO[bytes], last: dict[str, tuple[int, int]]
+    chunks: Iterator[tuple[str, bytes]],
+    out: IO[bytes],
+    last: dict[str, tuple[int, int]],
+    written_ocids: list[str] | None = None,
 ) -> int:
     """Write compiled processes in ``ocid`` order as soon as every smaller ``ocid`` is done.
 
     Records come in the order of the last lines of their processes (see
     :func:`stream_records`). Input sorted by ``ocid`` is written as it is read; otherwise the
-    processes that finish early wait here.
+    processes that finish early wait here. The ocids written are added to ``written_ocids``.
     """
     order = iter(sorted(last))
     waiting: dict[str, bytes] = {}
@@ -476,6 +549,8 @@ def _write_in_order(
                 out.write(ready)
                 out.write(b"\n")
                 written += 1
+                if written_ocids is not None:
+                    written_ocids.append(following)
             following = next(order, None)
     while following is not None:
         ready = waiting.pop(following, None)
@@ -483,6 +558,8 @@ def _write_in_order(
             out.write(ready)
             out.write(b"\n")
             written += 1
+            if written_ocids is not None:
+                written_ocids.append(following)
         following = next(order, None)
     if waiting:  # cannot happen when the first pass saw every ocid, which it checks
         raise RuntimeError(f"compiled processes left unwritten: {sorted(waiting)[:3]}")
@@ -631,7 +708,7 @@ def _compile_partition(
     return [ocid for ocid, _ in chunks], reader.report, result.releases, reader.kinds
 
 
-def _write_jsonl_in_parallel(
+def _write_jsonl_by_hash(
     paths: list[str | os.PathLike[str]], out: IO[bytes], *, versioned: bool, workers: int
 ) -> CompileResult:
     """Compile in ``workers`` processes, each owning the processes whose ocid hashes to it.
@@ -672,6 +749,217 @@ def _write_jsonl_in_parallel(
             for _ocid, line in heapq.merge(*streams, key=lambda pair: pair[0]):
                 out.write(line)
                 result.records += 1
+        finally:
+            for handle in handles:
+                handle.close()
+    return result
+
+
+Span = tuple[int, str | os.PathLike[str], int, int]  # (file number, path, start, end)
+
+#: How far past a cut (in lines) a process may go on before the cut is left where it is.
+_BOUNDARY_LINES = 1000
+
+
+def _line_ending_at(handle: IO[bytes], end: int) -> bytes:
+    """The whole line that ends at byte offset ``end`` (its newline included)."""
+    window = 1 << 16
+    while True:
+        start = max(0, end - window)
+        handle.seek(start)
+        data = handle.read(end - start)
+        cut = data.rfind(b"\n", 0, len(data) - 1)
+        if cut >= 0 or start == 0:
+            return data[cut + 1 :]
+        window *= 4
+
+
+def _boundary(path: str | os.PathLike[str], target: int) -> int:
+    """A line start at or after ``target`` that, when possible, no process straddles: lines
+    are skipped while they share an ocid with the line before."""
+    from spiral.ocds.reader import line_ocids
+
+    if target <= 0:
+        return 0
+    with open(path, "rb") as handle:
+        handle.seek(target - 1)
+        handle.readline()  # to the end of the line holding the byte before the target
+        cut = handle.tell()
+        ocids = line_ocids(_line_ending_at(handle, cut)) if cut > 0 else set()
+        handle.seek(cut)
+        for _ in range(_BOUNDARY_LINES):
+            line = handle.readline()
+            found = line_ocids(line)
+            if not line or not found & ocids:
+                break
+            cut += len(line)
+            ocids = found
+        return cut
+
+
+def _spans(paths: list[str | os.PathLike[str]], count: int) -> list[list[Span]]:
+    """Share JSON Lines files among ``count`` workers: consecutive parts of about equal size,
+    cut between lines and, when the input is grouped by ocid, between processes."""
+    sizes = [os.path.getsize(path) for path in paths]
+    total = sum(sizes)
+    cuts = [(0, 0)]
+    for part in range(1, count):
+        target = total * part // count
+        index = 0
+        while index < len(paths) - 1 and target >= sizes[index]:
+            target -= sizes[index]
+            index += 1
+        cut = (index, _boundary(paths[index], target))
+        cuts.append(max(cut, cuts[-1]))
+    cuts.append((len(paths) - 1, sizes[-1]))
+    shares: list[list[Span]] = []
+    for (first, start), (final, end) in itertools.pairwise(cuts):
+        share: list[Span] = []
+        for index in range(first, final + 1):
+            begin = start if index == first else 0
+            stop = end if index == final else sizes[index]
+            if stop > begin:
+                share.append((index, paths[index], begin, stop))
+        shares.append(share)
+    return shares
+
+
+def _compile_spans(
+    spans: list[Span], versioned: bool, target: str
+) -> tuple[list[str], ProblemReport, int, dict[str, int], bool]:
+    """In a worker: compile the processes of some parts of the input into a file, in ocid order.
+
+    Returns the ocids written, the problems, the releases read, the kinds of data read, and
+    whether the first pass over the parts was exact (if not, nothing was compiled).
+    """
+    from spiral.ocds.reader import last_ocids
+
+    gc.disable()
+    reader = OCDSReader(check_fields=False)
+    result = CompileResult(reader.report)
+    last: dict[str, tuple[int, int]] = {}
+    for index, path, start, end in spans:
+        found, exact = last_ocids(path, start, end)
+        if not exact:
+            return [], reader.report, 0, {}, False
+        last.update((ocid, (index, offset)) for ocid, offset in found.items())
+    streamed = stream_records(
+        reader,
+        [],
+        compiled=not versioned,
+        versioned=versioned,
+        counter=result,
+        last=last,
+        spans=spans,
+    )
+    dumps = orjson.dumps
+    ocids: list[str] = []
+    with open(target, "wb") as out:
+        _write_in_order(
+            (
+                (
+                    record.ocid,
+                    dumps(record.versioned_release if versioned else record.compiled_release),
+                )
+                for record in streamed
+            ),
+            out,
+            last,
+            ocids,
+        )
+    return ocids, reader.report, result.releases, reader.kinds, True
+
+
+def _with_line_numbers(report: ProblemReport, spans: list[Span]) -> ProblemReport:
+    """Number the lines of a part that starts inside a file from the start of the file."""
+    import dataclasses
+    from pathlib import Path
+
+    if not spans or spans[0][2] == 0:
+        return report
+    _index, path, start, _end = spans[0]
+    name = Path(path).name
+    prefix = f"{name}@{start}, line "
+    before: int | None = None
+    for kind, shown in report.examples.items():
+        for position, problem in enumerate(shown):
+            if not problem.where.startswith(prefix):
+                continue
+            if before is None:
+                before = _count_lines(path, start)
+            number, comma, rest = problem.where[len(prefix) :].partition(",")
+            where = f"{name}, line {int(number) + before}{comma}{rest}"
+            shown[position] = dataclasses.replace(problem, where=where)
+        report.examples[kind] = shown
+    return report
+
+
+def _count_lines(path: str | os.PathLike[str], end: int) -> int:
+    """The number of lines that end before byte offset ``end``."""
+    lines = 0
+    with open(path, "rb") as handle:
+        left = end
+        while left > 0:
+            block = handle.read(min(left, 1 << 22))
+            if not block:
+                break
+            lines += block.count(b"\n")
+            left -= len(block)
+    return lines
+
+
+def _write_jsonl_in_parallel(
+    paths: list[str | os.PathLike[str]], out: IO[bytes], *, versioned: bool, workers: int
+) -> CompileResult:
+    """Compile in ``workers`` processes, each reading its own consecutive part of the input.
+
+    Each worker finds where its processes end (a first pass over its part only), compiles them
+    as it reads and writes them, in ``ocid`` order, to a file of its own; the files are then
+    merged in ``ocid`` order, so the output is exactly what one process writes. Only ocids and
+    counts travel between processes. If a process turns out to be spread over two parts (the
+    input is not grouped by ocid), or an escaped ocid could hide from a first pass, the work is
+    done again shared by hash of the ocid (:func:`_write_jsonl_by_hash`).
+    """
+    import heapq
+    import multiprocessing
+    import shutil
+    import tempfile
+
+    shares = _spans(paths, workers)
+    with tempfile.TemporaryDirectory(prefix="spiral-compile-") as folder:
+        targets = [os.path.join(folder, f"part-{index}.jsonl") for index in range(workers)]
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers) as pool:
+            parts = pool.starmap(
+                _compile_spans,
+                [(shares[index], versioned, targets[index]) for index in range(workers)],
+            )
+        written = sum(len(part[0]) for part in parts)
+        distinct = len(set().union(*(part[0] for part in parts)))
+        if not all(part[4] for part in parts) or distinct != written:
+            return _write_jsonl_by_hash(paths, out, versioned=versioned, workers=workers)
+        result = CompileResult(ProblemReport())
+        for (_ocids, report, releases, kinds, _exact), share in zip(parts, shares, strict=True):
+            result.report.merge(_with_line_numbers(report, share))
+            result.releases += releases
+            for kind, number in kinds.items():
+                result.kinds[kind] = result.kinds.get(kind, 0) + number
+        result.records = written
+        firsts_and_lasts = [(part[0][0], part[0][-1]) for part in parts if part[0]]
+        if all(earlier[1] < later[0] for earlier, later in itertools.pairwise(firsts_and_lasts)):
+            # Input sorted by ocid: the parts follow one another.
+            for target in targets:
+                with open(target, "rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 22)
+            return result
+        handles = [open(target, "rb") for target in targets]  # noqa: SIM115 - closed below
+        try:
+            streams = [
+                zip(part[0], handle, strict=False)
+                for part, handle in zip(parts, handles, strict=True)
+            ]
+            for _ocid, line in heapq.merge(*streams, key=lambda pair: pair[0]):
+                out.write(line)
         finally:
             for handle in handles:
                 handle.close()

@@ -10,9 +10,12 @@ earlier one, and ``null`` removes it. The result reproduces the reference implem
 open-contracting/ocds-merge (``ocdsmerge``), key order included.
 
 The merge walks the nested release once instead of flattening every field to a path. A
-subtree equal to the one already compiled is skipped with one comparison. The rare releases
-whose fields change type between releases (an object becoming a string, say) are handed to
-``ocdsmerge`` itself, so that even their quirks come out the same.
+subtree new to the record is adopted as it is (not copied) when nothing in it needs changing,
+and copied only when a later release changes it, so the releases given are never changed. A
+subtree equal to the one already compiled is skipped after one comparison in C, and another of
+their JSON (Python holds ``1 == 1.0 == True``; JSON does not). The rare releases whose fields
+change type between releases (an object becoming a string, say) are handed to ``ocdsmerge``
+itself, so that even their quirks come out the same.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ RuleTree = dict[str, tuple[str | None, "RuleTree"]]
 
 _EMPTY: RuleTree = {}
 _MISSING: Final = object()
+#: Whether all the types given are ``dict`` (run in C, over ``map(type, values)``).
+_only_objects = frozenset((dict,)).issuperset
 
 
 class _Null:
@@ -201,18 +206,59 @@ def _ordered(releases: Iterable[Release]) -> list[Release]:
     return items if len(items) == 1 else sorted_releases(items)
 
 
-class _Compiler:
-    """One compiled release in the making."""
+def _is_items(value: Any) -> bool:
+    """Whether a compiled value is an array merged item by item (a list of objects only)."""
+    return type(value) is list and bool(value) and _only_objects(map(type, value))
 
-    __slots__ = ("arrays", "idless", "nulls")
+
+def _same_json(compiled: Any, new: Any) -> bool:
+    """Whether two values found equal by Python are the same in JSON, down to the types of
+    their values (Python holds ``1 == 1.0 == True``; JSON and ocds-merge do not)."""
+    try:
+        return orjson.dumps(compiled) == orjson.dumps(new)
+    except TypeError:  # a number orjson cannot write
+        return False
+
+
+def _id_first(element: dict[str, Any], identifier: Any) -> dict[str, Any]:
+    """An array item as ocds-merge writes it: ``id`` first, then the other fields in order."""
+    for key in element:
+        if key == "id":
+            return element
+        break
+    return {"id": identifier, **element}
+
+
+class _Compiler:
+    """One compiled release in the making.
+
+    Subtrees of the releases are adopted as they are, not copied, whenever nothing in them needs
+    changing (no ``null``, no empty object or array, no omitted field, array items with a unique
+    ``id`` written first). Adopted containers are shared with the releases and never changed:
+    a container that a later release changes is copied first (copy on write), and the copies are
+    the containers owned here. The releases given are thus left exactly as they were.
+    """
+
+    __slots__ = ("idless", "nulls", "owned")
 
     def __init__(self) -> None:
-        # The arrays merged item by item, by identity (other lists are values replaced whole).
-        self.arrays: dict[int, list[Any]] = {}
+        # The containers made here (by identity): the only ones changed in place.
+        self.owned: set[int] = set()
         self.idless = False  # an array item without ``id`` was added: no shortcut by equality
         self.nulls = False  # a field was set to null: strip the placeholders at the end
 
+    def own(self, base: dict[str, Any], key: str, current: Any) -> Any:
+        """Replace an adopted container by a shallow copy that may be changed."""
+        copied = current.copy()
+        self.owned.add(id(copied))
+        base[key] = copied
+        return copied
+
     def merge_object(self, base: dict[str, Any], new: Mapping[str, Any], rules: RuleTree) -> None:
+        """Merge an object of a release into an owned object of the compiled release."""
+        if not rules:
+            self.merge_plain(base, new)
+            return
         get_rule = rules.get
         for key, value in new.items():
             rule = get_rule(key)
@@ -220,27 +266,60 @@ class _Compiler:
                 sub = _EMPTY
             else:
                 kind, sub = rule
-                if kind is OMIT:
-                    continue
-                if kind is WHOLE:
-                    self.set_leaf(base, key, value)
-                    continue
+                if kind is not None:
+                    if kind is WHOLE:
+                        self.set_leaf(base, key, value, whole=True)
+                    continue  # omitted, or replaced whole
+            kind_of_value = type(value)
+            if kind_of_value is dict or kind_of_value is list or value is None:
+                self.merge_field(base, key, value, sub)
+                continue
+            # The common case, inlined: a string, number or boolean replaces what was there.
+            current = base.get(key)
+            if current is not None:
+                kind_of_current = type(current)
+                if kind_of_current is dict or (kind_of_current is list and _is_items(current)):
+                    raise _Conflict
+            base[key] = value
+
+    def merge_field(self, base: dict[str, Any], key: str, value: Any, rules: RuleTree) -> None:
+        """Merge one field's value (with no rule of its own) into an owned object."""
+        kind_of_value = type(value)
+        if kind_of_value is dict:
+            if value:
+                self.merge_child(base, key, value, rules)
+        elif kind_of_value is list:
+            if value:
+                self.merge_list(base, key, value, rules)
+        elif value is None:
+            self.set_leaf(base, key, value, whole=False)
+        else:
+            # A string, number or boolean replaces what was there.
+            current = base.get(key)
+            if current is not None:
+                kind_of_current = type(current)
+                if kind_of_current is dict or (kind_of_current is list and _is_items(current)):
+                    raise _Conflict
+            base[key] = value
+
+    def merge_plain(self, base: dict[str, Any], new: Mapping[str, Any]) -> None:
+        """:meth:`merge_object` where no merge rule applies (most objects): fewer look-ups."""
+        for key, value in new.items():
             kind_of_value = type(value)
             if kind_of_value is dict:
                 if value:
-                    self.merge_child(base, key, value, sub)
+                    self.merge_child(base, key, value, _EMPTY)
             elif kind_of_value is list:
                 if value:
-                    self.merge_list(base, key, value, sub)
+                    self.merge_list(base, key, value, _EMPTY)
             elif value is None:
-                self.set_leaf(base, key, value)
+                self.set_leaf(base, key, value, whole=False)
             else:
-                # The common case, inlined: a string, number or boolean replaces what was there.
                 current = base.get(key)
-                if current is not None and (
-                    type(current) is dict or (type(current) is list and id(current) in self.arrays)
-                ):
-                    raise _Conflict
+                if current is not None:
+                    kind_of_current = type(current)
+                    if kind_of_current is dict or (kind_of_current is list and _is_items(current)):
+                        raise _Conflict
                 base[key] = value
 
     def merge_child(
@@ -252,29 +331,40 @@ class _Compiler:
             if child:
                 base[key] = child
         elif type(current) is dict:
-            if self.idless or current != value:
+            if self.idless or current != value or not _same_json(current, value):
+                if id(current) not in self.owned:
+                    current = self.own(base, key, current)
                 self.merge_object(current, value, rules)
         else:
             raise _Conflict
 
     def merge_list(self, base: dict[str, Any], key: str, value: list[Any], rules: RuleTree) -> None:
-        if not all(type(item) is dict for item in value):
-            self.set_leaf(base, key, value)
-            return
+        for item in value:
+            if type(item) is not dict:
+                self.set_leaf(base, key, value, whole=False)
+                return
         current = base.get(key, _MISSING)
         if current is _MISSING:
             items = self.fresh_items(value, rules)
             if items:
                 base[key] = items
-        elif type(current) is list and id(current) in self.arrays:
-            if self.idless or current != value:
-                self.merge_items(current, value, rules)
+        elif type(current) is list:
+            if not self.idless and current == value and _same_json(current, value):
+                return
+            if not _is_items(current):
+                raise _Conflict
+            if id(current) not in self.owned:
+                current = self.own(base, key, current)
+            self.merge_items(current, value, rules)
         else:
             raise _Conflict
 
-    def fresh_object(self, new: Mapping[str, Any], rules: RuleTree) -> dict[str, Any]:
-        """Merge an object into nothing: what ``merge_object`` gives on an empty base, faster."""
-        out: dict[str, Any] = {}
+    def fresh_object(self, new: dict[str, Any], rules: RuleTree) -> dict[str, Any]:
+        """Merge an object into nothing: the object itself when nothing in it needs changing,
+        otherwise a copy made from the first field that does."""
+        if not rules or rules.keys().isdisjoint(new):
+            return self.fresh_plain(new)
+        out: dict[str, Any] | None = None
         get_rule = rules.get
         for key, value in new.items():
             rule = get_rule(key)
@@ -283,35 +373,107 @@ class _Compiler:
             else:
                 kind, sub = rule
                 if kind is OMIT:
-                    continue
-                if kind is WHOLE:
-                    out[key] = self.leaf(value)
-                    continue
+                    kept: Any = _MISSING
+                elif kind is WHOLE:
+                    kept = self.leaf(value)
+                else:
+                    kept = self.fresh_value(value, sub)
+                if kept is not value or out is not None:
+                    out = self.changed(new, key, kept, out)
+                continue
             kind_of_value = type(value)
+            if kind_of_value is dict or kind_of_value is list or value is None:
+                kept = self.fresh_value(value, sub)
+                if kept is not value or out is not None:
+                    out = self.changed(new, key, kept, out)
+            elif out is not None:
+                out[key] = value
+        return new if out is None else out
+
+    def fresh_plain(self, new: dict[str, Any]) -> dict[str, Any]:
+        """:meth:`fresh_object` where no merge rule applies (most objects): fewer look-ups."""
+        out: dict[str, Any] | None = None
+        for key, value in new.items():
+            kind_of_value = type(value)
+            if kind_of_value is str:
+                if out is not None:
+                    out[key] = value
+                continue
             if kind_of_value is dict:
-                if value:
-                    child = self.fresh_object(value, sub)
-                    if child:
-                        out[key] = child
-            elif kind_of_value is list:
-                if value:
-                    listed = self.fresh_list(value, sub)
-                    if listed:
-                        out[key] = listed
+                kept: Any = self.fresh_plain(value) if value else _MISSING
+                if not kept:
+                    kept = _MISSING
+            elif kind_of_value is list or value is None:
+                kept = self.fresh_value(value, _EMPTY)
             else:
-                out[key] = value if value is not None else self.leaf(value)
+                if out is not None:
+                    out[key] = value
+                continue
+            if kept is not value or out is not None:
+                out = self.changed(new, key, kept, out)
+        return new if out is None else out
+
+    def fresh_value(self, value: Any, rules: RuleTree) -> Any:
+        """A value merged into nothing (``_MISSING``: it leaves no field)."""
+        kind_of_value = type(value)
+        if kind_of_value is dict:
+            if not value:
+                return _MISSING
+            child = self.fresh_object(value, rules)
+            return child if child else _MISSING
+        if kind_of_value is list:
+            if not value:
+                return _MISSING
+            for item in value:
+                if type(item) is not dict:
+                    return value  # an array of anything but objects is a value, kept whole
+            items = self.fresh_items(value, rules)
+            return items if items else _MISSING
+        return self.leaf(value)
+
+    @staticmethod
+    def changed(
+        new: dict[str, Any], key: str, kept: Any, out: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Start (or go on with) the copy of an object that cannot be adopted as it is."""
+        if out is None:
+            out = {}
+            for earlier, value in new.items():
+                if earlier is key:
+                    break
+                out[earlier] = value
+        if kept is not _MISSING:
+            out[key] = kept
         return out
 
-    def fresh_list(self, value: list[Any], rules: RuleTree) -> list[Any]:
-        """An array of objects merges item by item; any other array is a value."""
-        if all(type(item) is dict for item in value):
-            return self.fresh_items(value, rules)
-        return value
-
     def fresh_items(self, new: list[dict[str, Any]], rules: RuleTree) -> list[Any]:
-        """Merge an array of objects into nothing (items with the same id still merge)."""
+        """Merge an array of objects into nothing: the array itself when every item has a
+        distinct ``id``, written first, and needs no change."""
+        seen: set[Any] = set()
+        elements: list[Any] | None = None
+        for position, value in enumerate(new):
+            identifier = value.get("id", _MISSING)
+            kind_of_id = type(identifier)
+            if kind_of_id is not str and (
+                identifier is _MISSING or identifier is None or kind_of_id in (dict, list)
+            ):
+                return self.build_items(new, rules)
+            key = identifier if kind_of_id is str else str(identifier)
+            if key in seen:
+                return self.build_items(new, rules)  # items with the same id merge
+            seen.add(key)
+            element = _id_first(self.fresh_object(value, rules), identifier)
+            if element is not value and elements is None:
+                elements = new[:position]
+            if elements is not None:
+                elements.append(element)
+        return new if elements is None else elements
+
+    def build_items(self, new: list[dict[str, Any]], rules: RuleTree) -> list[Any]:
+        """Merge an array of objects into nothing, item by item (items with the same id merge)."""
         items: list[Any] = []
-        self.arrays[id(items)] = items
+        owned = self.owned
+        owned.add(id(items))
         index: dict[str, dict[str, Any]] = {}
         for value in new:
             if "id" not in value:
@@ -328,6 +490,7 @@ class _Compiler:
             if found is None:
                 element = {"id": identifier}
                 element.update(self.fresh_object(value, rules))
+                owned.add(id(element))
                 index[key] = element
                 items.append(element)
             elif type(found["id"]) is not type(identifier):
@@ -343,9 +506,9 @@ class _Compiler:
             return _NULL
         return value
 
-    def set_leaf(self, base: dict[str, Any], key: str, value: Any) -> None:
+    def set_leaf(self, base: dict[str, Any], key: str, value: Any, *, whole: bool) -> None:
         current = base.get(key)
-        if type(current) is dict or (type(current) is list and id(current) in self.arrays):
+        if type(current) is dict or (not whole and _is_items(current)):
             raise _Conflict
         if value is None:
             value = _NULL
@@ -353,22 +516,30 @@ class _Compiler:
         base[key] = value
 
     def merge_items(self, items: list[Any], new: list[dict[str, Any]], rules: RuleTree) -> None:
-        index: dict[str, dict[str, Any]] = {str(item["id"]): item for item in items if "id" in item}
+        owned = self.owned
+        index: dict[str, int] = {
+            str(item["id"]): position for position, item in enumerate(items) if "id" in item
+        }
         for value in new:
             if "id" in value:
                 identifier = value["id"]
                 if identifier is None or type(identifier) in (dict, list):
                     raise _Conflict
                 key = str(identifier)
-                element = index.get(key)
-                if element is None:
-                    element = {"id": identifier}
-                    element.update(self.fresh_object(value, rules))
-                    index[key] = element
+                position = index.get(key)
+                if position is None:
+                    element = _id_first(self.fresh_object(value, rules), identifier)
+                    index[key] = len(items)
                     items.append(element)
-                elif type(element["id"]) is not type(identifier):
+                    continue
+                element = items[position]
+                if type(element["id"]) is not type(identifier):
                     raise _Conflict
-                elif self.idless or element != value:
+                if self.idless or element != value or not _same_json(element, value):
+                    if id(element) not in owned:
+                        element = element.copy()
+                        owned.add(id(element))
+                        items[position] = element
                     self.merge_object(element, value, rules)
             else:
                 self.idless = True
@@ -434,7 +605,7 @@ def compile_release(releases: Iterable[Release], tag: str = "1__1__5") -> dict[s
     compiler = _Compiler()
     try:
         for release in ordered:
-            compiler.merge_object(compiled, {k: v for k, v in release.items() if k != "tag"}, tree)
+            compiler.merge_object(compiled, release, tree)  # ``tag`` is omitted by the rules
     except _Conflict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

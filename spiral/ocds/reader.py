@@ -201,6 +201,8 @@ class OCDSReader:
         self.kinds: dict[str, int] = {}
         #: (file number, line number) of the JSON Lines line being read, for streaming callers.
         self.position: tuple[int, int] = (0, 0)
+        #: (file number, offset of its first byte) of the JSON Lines line being read.
+        self.offset: tuple[int, int] = (0, 0)
         self._file = 0
         self._seen: set[tuple[str, str]] = set()
         self._currencies = codelist("currency.csv")
@@ -224,17 +226,24 @@ class OCDSReader:
             else:
                 yield from self._document(handle, name, Path(path).stat().st_size)
 
-    def _lines(self, handle: IO[bytes], name: str) -> Iterator[tuple[Any, str]]:
+    def _lines(
+        self, handle: IO[bytes], name: str, span: tuple[int, int] | None = None
+    ) -> Iterator[tuple[Any, str]]:
+        """Parse JSON Lines; ``span``: only the bytes from ``span[0]`` (a line's start) to
+        ``span[1]`` (the end of a line, or of the file), counting lines from there."""
         loads = orjson.loads
         partition = self.partition
         incomplete = ""  # a line that stops early: the file is truncated if it is the last one
-        for number, line in enumerate(handle, 1):
+        start, limit = (0, None) if span is None else (span[0], span[1] - span[0])
+        handle.seek(start)
+        for number, offset, view in block_lines(handle, limit, start):
+            line: Any = view
             if partition is not None:
                 # Read only the lines this partition owns, and the lines no single one owns
                 # (reporting their problems once, in partition 0).
                 owner = self._owner(line, number, partition[1])
                 if owner >= 0 and owner != partition[0]:
-                    if line.strip():
+                    if bytes(line).strip():
                         self._flush_incomplete(incomplete)
                         incomplete = ""
                     continue
@@ -242,6 +251,7 @@ class OCDSReader:
             try:
                 value = loads(line)
             except orjson.JSONDecodeError as error:
+                line = bytes(line)
                 if not line.strip():
                     continue
                 self._flush_incomplete(incomplete)
@@ -260,14 +270,47 @@ class OCDSReader:
             incomplete = ""
             where = f"{name}, line {number}"
             self.position = (self._file, number)
+            self.offset = (self._file, offset)
             if isinstance(value, list):
                 for index, member in enumerate(value):
                     yield member, f"{where}, item {index}"
             else:
                 yield value, where
         self.report = self._report
-        if incomplete:
+        self._end_lines(incomplete, handle if span is not None else None)
+
+    def _end_lines(self, incomplete: str, rest: IO[bytes] | None) -> None:
+        """Report a last line that stops early: the file is truncated (unless ``rest``, what
+        follows a span of lines, is not empty)."""
+        if incomplete and rest is not None and rest.read(1):
+            self._flush_incomplete(incomplete)
+        elif incomplete:
             self.report.add(TRUNCATED, incomplete, "the file ends in the middle of this line")
+
+    def releases_between(
+        self, spans: Iterable[tuple[int, str | os.PathLike[str], int, int]]
+    ) -> Iterator[Entry]:
+        """Yield the releases of parts of JSON Lines files: ``(file number, path, start, end)``,
+        from the start of a line to the end of one (byte offsets).
+
+        Lines are numbered from the start of each part (a part starting inside a file says so:
+        its file name is followed by ``@<start>``).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+        >>> _ = source.write_bytes(b'{"ocid": "a", "id": "1", "date": "2024-01-01T00:00:00Z"}\\n'
+        ...                        b'{"ocid": "b", "id": "2", "date": "2024-01-01T00:00:00Z"}\\n')
+        >>> [e.release["ocid"] for e in OCDSReader().releases_between([(0, source, 57, 114)])]
+        ['b']
+        """
+        for index, path, start, end in spans:
+            self._file = index
+            name = Path(path).name if start == 0 else f"{Path(path).name}@{start}"
+            with open(path, "rb") as handle:
+                for item, where in self._lines(handle, name, (start, end)):
+                    yield from self.releases_in(item, where)
 
     def _owner(self, line: bytes, number: int, count: int) -> int:
         """The partition that owns a line (-1: every partition reads it)."""
@@ -547,7 +590,8 @@ def _at_paths(release: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> li
 #: In a table of line owners: a line every partition reads.
 SHARED_LINE = 255
 
-_OCID = re.compile(rb'"ocid"\s*:\s*"([^"]*)"')
+#: An ``ocid`` field written in JSON text (its value: group 1).
+OCID_FIELD = re.compile(rb'"ocid"\s*:\s*"([^"]*)"')
 
 
 def line_ocids(line: bytes) -> set[bytes]:
@@ -558,7 +602,7 @@ def line_ocids(line: bytes) -> set[bytes]:
     >>> sorted(line_ocids(b'{"ocid": "a", "releases": [{"ocid": "a"}, {"ocid":"b"}]}'))
     [b'a', b'b']
     """
-    return set(_OCID.findall(line))
+    return set(OCID_FIELD.findall(line))
 
 
 def line_owner(line: bytes, count: int) -> int:
@@ -589,6 +633,160 @@ def _release_version(item: dict[str, Any]) -> str:
     if isinstance(releases, list):
         return "1.1" if any(isinstance(r, dict) and "parties" in r for r in releases) else "1.0"
     return "1.1" if "parties" in item else "1.0"
+
+
+_BLOCK_BYTES = 1 << 20
+
+
+def line_chunks(handle: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """Read a binary file in big blocks of whole lines (the last one may lack its newline).
+
+    Far cheaper than reading line by line when lines are long; a line longer than a block makes
+    a bigger block.
+
+    Examples
+    --------
+    >>> import io
+    >>> list(line_chunks(io.BytesIO(b'{"a": 1}\\n{"a": 2}')))
+    [b'{"a": 1}\\n', b'{"a": 2}']
+    """
+    pending: list[bytes] = []
+    left = -1 if limit is None else limit  # bytes still to read (-1: to the end)
+    while left:
+        block = handle.read(_BLOCK_BYTES if left < 0 else min(left, _BLOCK_BYTES))
+        if not block:
+            break
+        if left > 0:
+            left -= len(block)
+        cut = block.rfind(b"\n") + 1
+        if cut == 0:
+            pending.append(block)  # no end of line yet: a long line goes on
+            continue
+        if pending:
+            pending.append(block[:cut])
+            yield b"".join(pending)
+            pending = []
+        else:
+            yield block if cut == len(block) else block[:cut]
+        if cut < len(block):
+            pending.append(block[cut:])
+    if pending:
+        yield b"".join(pending)
+
+
+def line_pieces(handle: IO[bytes], limit: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+    """Read a binary file in big blocks and yield runs of whole lines without copying them:
+    ``(data, start, end)``, the lines being ``data[start:end]`` (the last may lack its newline).
+
+    Only a line that runs over from one block to the next is copied; at most ``limit`` bytes
+    are read.
+
+    Examples
+    --------
+    >>> import io
+    >>> [data[start:end] for data, start, end in line_pieces(io.BytesIO(b'{"a": 1}\\n{"a": 2}'))]
+    [b'{"a": 1}\\n', b'{"a": 2}']
+    """
+    pending: list[bytes] = []  # the beginning of a line that goes on in the next block
+    left = -1 if limit is None else limit  # bytes still to read (-1: to the end)
+    while left:
+        block = handle.read(_BLOCK_BYTES if left < 0 else min(left, _BLOCK_BYTES))
+        if not block:
+            break
+        if left > 0:
+            left -= len(block)
+        start = 0
+        if pending:
+            start = block.find(b"\n") + 1
+            if start == 0:
+                pending.append(block)  # a long line goes on
+                continue
+            pending.append(block[:start])
+            joined = b"".join(pending)
+            pending = []
+            yield joined, 0, len(joined)
+        cut = block.rfind(b"\n") + 1
+        if cut > start:
+            yield block, start, cut
+        if max(cut, start) < len(block):
+            pending.append(block[max(cut, start) :])
+    if pending:
+        joined = b"".join(pending)
+        yield joined, 0, len(joined)
+
+
+def block_lines(
+    handle: IO[bytes], limit: int | None = None, base: int = 0
+) -> Iterator[tuple[int, int, memoryview]]:
+    """Number and read the lines of a binary file, as views of big blocks (no copy per line).
+
+    Yields the line number, the offset of the line's first byte (``base`` being the handle's
+    position), and the line; at most ``limit`` bytes are read.
+
+    Examples
+    --------
+    >>> import io
+    >>> [(n, at, bytes(line)) for n, at, line in block_lines(io.BytesIO(b'a\\n\\nb'))]
+    [(1, 0, b'a\\n'), (2, 2, b'\\n'), (3, 3, b'b')]
+    """
+    number = 0
+    for data, start, end in line_pieces(handle, limit):
+        view = memoryview(data)
+        find = data.find
+        position = start
+        while position < end:
+            stop = find(b"\n", position, end) + 1 or end
+            number += 1
+            yield number, base + position - start, view[position:stop]
+            position = stop
+        base += end - start
+
+
+def last_ocids(
+    path: str | os.PathLike[str], start: int = 0, end: int | None = None
+) -> tuple[dict[str, int], bool]:
+    """Where each ``ocid`` of a JSON Lines file is written for the last time, found without
+    parsing: the byte offset of the last ``"ocid"`` key with that value (between the byte
+    offsets ``start`` and ``end``, when given).
+
+    Also says whether the search is exact: ``False`` if an escape (``\\u``) anywhere, or a
+    backslash in an ``ocid``, could hide one.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
+    >>> _ = source.write_bytes(b'{"ocid": "a"}\\n{"ocid": "b"}\\n{"ocid": "a"}\\n')
+    >>> last_ocids(source)
+    ({'a': 29, 'b': 15}, True)
+    """
+    last: dict[str, int] = {}
+    exact = True
+    match_at = OCID_FIELD.match
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        base = start
+        for data, begin, stop in line_pieces(handle, None if end is None else end - start):
+            find = data.find
+            # A key written "\\u006fcid" would go unseen (a lone byte is found much faster).
+            if exact and find(b"\\", begin, stop) >= 0 and find(b"\\u", begin, stop) >= 0:
+                exact = False
+            at = find(b'"ocid"', begin, stop)
+            while at >= 0:
+                match = match_at(data, at, stop)
+                if match is None:
+                    at = find(b'"ocid"', at + 5, stop)  # its closing quote may open one
+                    continue
+                raw = match[1]
+                if b"\\" in raw:
+                    exact = False
+                try:
+                    last[raw.decode()] = base + at - begin
+                except UnicodeDecodeError:
+                    exact = False
+                at = find(b'"ocid"', match.end(), stop)
+            base += stop - begin
+    return last, exact
 
 
 def _first_byte(handle: IO[bytes]) -> bytes:

@@ -136,7 +136,13 @@ def test_compiled_releases_pass_through_and_releases_are_compiled(tmp_path: Path
 
 # -- the merge against ocdsmerge, on random releases -------------------------------------------
 
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.sampled_from(["a", "b", ""]))
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.sampled_from([0.0, 1.0, -2.5]),  # equal to 0, 1 and False, True in Python, not in JSON
+    st.sampled_from(["a", "b", ""]),
+)
 _ids = st.one_of(st.sampled_from(["1", "2", "3"]), st.integers(1, 3))
 
 
@@ -149,7 +155,12 @@ _values = st.recursive(
     lambda children: st.one_of(
         _objects(children),
         st.lists(
-            st.fixed_dictionaries({"id": _ids}, optional={"status": children, "title": _scalars}),
+            st.one_of(
+                st.fixed_dictionaries(
+                    {"id": _ids}, optional={"status": children, "title": _scalars}
+                ),
+                st.fixed_dictionaries({"title": _scalars, "id": _ids}),  # id not written first
+            ),
             max_size=3,
         ),
         st.lists(_objects(children), max_size=2),
@@ -177,9 +188,9 @@ _release_bodies = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    bodies=st.lists(_release_bodies, min_size=1, max_size=4),
+    bodies=st.lists(_release_bodies, min_size=1, max_size=5),
     version=st.sampled_from(["1__1__5", "1__0__3"]),
 )
 def test_the_merge_gives_exactly_what_ocdsmerge_gives(
@@ -205,11 +216,15 @@ def test_the_merge_gives_exactly_what_ocdsmerge_gives(
             expected_versioned = orjson.dumps(merger.create_versioned_release(copy()))
         except ocdsmerge.exceptions.InconsistentTypeError:
             expected_versioned = None
+    given_releases = copy()
     if expected is None:
         with pytest.raises(ocdsmerge.exceptions.InconsistentTypeError):
-            compile_release(copy(), version)
+            compile_release(given_releases, version)
     else:
-        assert orjson.dumps(compile_release(copy(), version)) == expected
+        assert orjson.dumps(compile_release(given_releases, version)) == expected
+    # Subtrees of the releases are shared with the compiled release, never changed.
+    assert given_releases == releases
+    assert orjson.dumps(given_releases) == orjson.dumps(releases)
     if expected_versioned is None:
         with pytest.raises(ocdsmerge.exceptions.InconsistentTypeError):
             versioned_release(copy(), version)
@@ -351,3 +366,96 @@ def test_json_lines_come_out_in_ocid_order_whatever_order_they_go_in(
     assert ocids == sorted(set(ocids))
     for workers in (2, 3):
         assert _compile([path], jsonl=True, workers=workers) == streamed
+
+
+def test_a_later_value_equal_in_python_but_not_in_json_still_replaces_the_earlier() -> None:
+    # 1 == 1.0 == True in Python; in JSON (and for ocds-merge) they are different values.
+    first = {"ocid": "o", "id": "1", "date": "2024-01-01T00:00:00Z", "tender": {"id": "t"}}
+    releases = [
+        {**first, "awards": [{"id": "a", "value": {"amount": 1}, "flag": True}]},
+        {**first, "id": "2", "date": "2024-02-01T00:00:00Z"},
+        {**first, "id": "3", "date": "2024-03-01T00:00:00Z"},
+    ]
+    releases[1]["awards"] = [{"id": "a", "value": {"amount": 1.0}, "flag": 1}]
+    releases[2]["awards"] = [{"id": "a", "value": {"amount": 1.0}, "flag": 1}]
+    merger = ocdsmerge.Merger(merge_rules=schema_rules("1__1__5")[0])
+    expected = merger.create_compiled_release(orjson.loads(orjson.dumps(releases)))
+    assert orjson.dumps(compile_release(releases)) == orjson.dumps(expected)
+    assert b'"amount":1.0' in orjson.dumps(expected)
+
+
+def _grouped_lines(tmp_path: Path) -> Path:
+    """Release packages grouped by ocid (two or three lines per process), with bad lines in the
+    middle and at the end, as most publishers write JSON Lines."""
+    sample = orjson.loads(
+        (REFERENCE / "sample-fictional" / "ocds-213czf-000-00001.json").read_bytes()
+    )
+    lines = []
+    for n in range(40):
+        releases = []
+        for release in sample["releases"]:
+            copied = orjson.loads(orjson.dumps(release))
+            copied["ocid"] = f"ocds-{n:03d}"
+            copied["id"] = f"{release['id']}-{n}"
+            releases.append(copied)
+        for part in range(2 + n % 2):
+            lines.append(orjson.dumps({**sample, "releases": releases[part::3]}))
+        if n in (7, 31):
+            lines.append(b'{"ocid": "ocds-x", "id": "x", "date": "2020-01-01T00:00:00Z", oops}')
+        if n == 29:
+            lines.append(orjson.dumps({"ocid": f"ocds-{n:03d}", "id": "no date"}))
+    path = tmp_path / "grouped.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n" + lines[-1][:50])
+    return path
+
+
+@pytest.mark.parametrize("versioned", [False, True])
+def test_json_lines_grouped_by_ocid_are_shared_by_position_with_the_same_result(
+    tmp_path: Path, versioned: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.ocds import compile as compile_module
+
+    path = _grouped_lines(tmp_path)
+
+    def no_fallback(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the input is grouped by ocid: no need to share it by hash")
+
+    monkeypatch.setattr(compile_module, "_write_jsonl_by_hash", no_fallback)
+    outputs, reports = [], []
+    for workers in (1, 2, 3, 5):
+        buffer = io.BytesIO()
+        result = write_compiled([path], buffer, jsonl=True, versioned=versioned, workers=workers)
+        outputs.append(buffer.getvalue())
+        reports.append((result.records, result.releases, result.kinds, result.report.text()))
+    assert all(output == outputs[0] for output in outputs)
+    assert all(report == reports[0] for report in reports)
+    # 20 processes of 2 lines (4 releases) and 20 of 3 lines (6 releases), 3 bad lines.
+    assert reports[0][:2] == (40, 200)
+    # Problems keep the line numbers of the file, whichever process read them: the broken
+    # lines after 20 and 80 lines of packages (and one bad line before), the release without
+    # a date after 75 lines of packages, the truncated last line.
+    text = reports[0][3]
+    assert "grouped.jsonl, line 21, column 63: this line is not valid JSON" in text
+    assert "grouped.jsonl, line 83, column 63: this line is not valid JSON" in text
+    assert "grouped.jsonl, line 77 at date: the release of ocds-029 has no date" in text
+    assert "grouped.jsonl, line 104, column 51: the file ends in the middle" in text
+
+
+def test_json_lines_grouped_but_not_sorted_come_out_sorted_when_shared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.ocds import compile as compile_module
+
+    grouped = _grouped_lines(tmp_path).read_bytes().split(b"\n")[:-1]  # without the broken end
+    path = tmp_path / "reversed.jsonl"
+    path.write_bytes(b"\n".join(reversed(grouped)) + b"\n")
+
+    def no_fallback(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the input is grouped by ocid: no need to share it by hash")
+
+    monkeypatch.setattr(compile_module, "_write_jsonl_by_hash", no_fallback)
+    outputs = [_compile([path], jsonl=True, workers=workers) for workers in (1, 2, 3)]
+    assert outputs[0] == outputs[1] == outputs[2]
+    ocids = [orjson.loads(line)["ocid"] for line in outputs[0].splitlines()]
+    assert ocids == sorted(ocids)
+    assert len(ocids) == 40

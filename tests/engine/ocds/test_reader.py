@@ -8,10 +8,11 @@ and ``broken/``, small files made from the fictional example, one fault per line
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from spiral.ocds import problems
@@ -171,3 +172,82 @@ def test_every_line_is_either_read_or_reported_once(
     assert sum(counts.values()) == sum(1 for line in lines if isinstance(line, str))
     ends_cut = bool(lines) and lines[-1] == "incomplete"
     assert counts.get(problems.TRUNCATED, 0) == (1 if ends_cut else 0)
+
+
+_line_text = st.text(alphabet='ocid"{}:, \\u', max_size=16).map(str.encode)
+_lines_text = st.lists(
+    st.one_of(
+        _line_text,
+        st.sampled_from(
+            [b'{"ocid": "a"}', b'{"ocid":"bb", "x": 1}', b'{"releases": [{"ocid": "c"}]}']
+        ),
+    ),
+    max_size=12,
+).map(b"\n".join)
+
+
+def _with_blocks_of(size: int) -> Any:
+    """Make the reader read blocks of ``size`` bytes (lines longer than a block, and across)."""
+    from spiral.ocds import reader
+
+    original = reader._BLOCK_BYTES
+    reader._BLOCK_BYTES = size
+    return original
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=_lines_text,
+    newline_at_end=st.booleans(),
+    block=st.integers(1, 9),
+    start_line=st.integers(0, 12),
+)
+def test_lines_read_in_blocks_are_the_lines_of_the_file(
+    text: bytes, newline_at_end: bool, block: int, start_line: int
+) -> None:
+    import io
+
+    from spiral.ocds import reader
+
+    data = text + b"\n" if newline_at_end and text else text
+    lines = data.splitlines(keepends=True)
+    offsets = [sum(len(line) for line in lines[:n]) for n in range(len(lines))]
+    original = _with_blocks_of(block)
+    try:
+        read = [(n, at, bytes(line)) for n, at, line in reader.block_lines(io.BytesIO(data))]
+        # A span from the start of a line to the end of the file, numbered from there.
+        first = min(start_line, len(lines))
+        start = sum(len(line) for line in lines[:first])
+        handle = io.BytesIO(data)
+        handle.seek(start)
+        span = [
+            bytes(line) for _n, _at, line in reader.block_lines(handle, len(data) - start, start)
+        ]
+    finally:
+        reader._BLOCK_BYTES = original
+    assert read == [(n + 1, offsets[n], line) for n, line in enumerate(lines)]
+    assert span == lines[first:]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_lines_text, block=st.integers(1, 9))
+@example(text=b'{"ocid"ocid": "x"}', block=64)  # a key that starts where a false one ends
+def test_the_first_pass_finds_where_each_ocid_is_written_last(
+    text: bytes, block: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import re
+
+    from spiral.ocds import reader
+
+    path = tmp_path_factory.mktemp("lines") / "r.jsonl"
+    path.write_bytes(text)
+    matches = list(re.finditer(rb'"ocid"\s*:\s*"([^"]*)"', text))
+    expected = {match[1].decode(): match.start() for match in matches}
+    original = _with_blocks_of(block)
+    try:
+        found, exact = reader.last_ocids(path)
+    finally:
+        reader._BLOCK_BYTES = original
+    assert found == expected
+    # Not exact when an escape could hide an "ocid" key, or an ocid has a backslash.
+    assert exact == (b"\\u" not in text and not any(b"\\" in match[1] for match in matches))
