@@ -24,8 +24,8 @@ __all__ = ["SpineRow", "label_lines", "spine_svg"]
 WIDTH = 640
 LABEL = 250
 ROW = 30
-#: Characters on one line of a label: 250 pixels of 12-pixel Arial hold about 38.
-LABEL_CHARACTERS = 36
+#: Characters on one line of a label: 250 pixels hold about 40 of 12-pixel Arial, capitals fewer.
+LABEL_CHARACTERS = 38
 LINE = 14
 
 
