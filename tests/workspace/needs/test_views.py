@@ -151,6 +151,22 @@ def test_each_indicator_on_the_summary_page_links_to_its_own_page(
     assert linked == [(_indicator_url(assessment, i), i.name) for i in chosen]
 
 
+def test_without_the_spine_chart_the_summary_still_leads_to_every_indicator(
+    assessment: NeedsAssessment, client_for: Callable[[str | None], Client]
+) -> None:
+    assessment.include_spine = False
+    assessment.save()
+    html = _main(
+        client_for("analyst")
+        .get(f"/cycles/{assessment.cycle_id}/needs-assessment/")
+        .content.decode()
+    )
+    assert 'role="img"' not in html
+    assert "The chart's figures" not in html
+    for indicator in assessment.indicators.all():
+        assert f'href="{_indicator_url(assessment, indicator)}"' in html
+
+
 def test_an_indicator_page_shows_its_charts_each_with_a_table_of_its_figures(
     assessment: NeedsAssessment, client_for: Callable[[str | None], Client]
 ) -> None:
