@@ -1,9 +1,11 @@
 """The analyst's needs assessment journey in a real browser.
 
-Sign in → the programme's cycle → its needs assessment (spine chart, comparison tables,
-funnel plots, trends, forecast) → choose the indicators and contents → try an upload with
-mistakes and see them by row and column → upload good data → open the document. A
-screenshot of each page goes to ``test-output/screenshots/``.
+Sign in → the programme's cycle → its needs assessment's summary (the written summary, the
+spine chart with every indicator's name whole, the comparison table) → an indicator's own
+page (its areas, funnel plot, trend and forecast, each chart's figures beside it) → choose
+the indicators and contents → try an upload with mistakes and see them by row and column →
+upload good data → open the document. A screenshot of each page goes to
+``test-output/screenshots/``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,22 @@ from workspace.demo.personas import Cast
 from workspace.needs.demo import load_needs_demo
 
 pytestmark = pytest.mark.browser
+
+#: The summary page must stay short enough to put in front of a board (pixels, at 1280 wide).
+SUMMARY_HEIGHT = 5000
+
+
+def _height(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollHeight"))
+
+
+def _spine_labels(page: Page) -> list[str]:
+    """Each indicator's name as the spine chart prints it (its wrapped lines joined)."""
+    spine = page.locator('svg[role="img"]').first
+    return [
+        " ".join(text.locator("tspan").all_text_contents())
+        for text in spine.locator("text:has(tspan)").all()
+    ]
 
 
 @pytest.fixture
@@ -57,8 +75,41 @@ def test_an_analyst_builds_and_exports_the_needs_assessment(
     page.get_by_role("link", name="Needs assessment figures").click()
     expect(page.get_by_role("heading", name="Needs assessment: Adult home care")).to_be_visible()
     expect(page.get_by_text("Kingsmere is a fictional council")).to_be_visible()
-    expect(page.locator('svg[role="img"]').first).to_be_visible()
+    expect(page.locator('svg[role="img"]')).to_have_count(1)  # the spine chart only
+    table = page.get_by_test_id("comparison-table")
+    names = table.locator("tbody th a").all_inner_texts()
+    assert len(names) == 6
+    # the spine chart prints every name whole, inside the chart, left of the plot
+    assert _spine_labels(page) == names
+    chart = page.locator('svg[role="img"]').first.bounding_box()
+    assert chart is not None
+    for text in page.locator('svg[role="img"] text:has(tspan)').all():
+        box = text.bounding_box()
+        assert box is not None
+        assert box["x"] >= chart["x"]
+        assert box["x"] + box["width"] <= chart["x"] + 260
+    page.get_by_text("The chart's figures").click()
+    expect(page.get_by_role("table", name="Figures in the spine chart")).to_be_visible()
+    assert _height(page) < SUMMARY_HEIGHT
     screenshot("needs-assessment")
+
+    # an indicator's own page: areas, funnel plot, trend, forecast
+    table.get_by_role("link", name="Deaths in hospital", exact=True).click()
+    expect(page.get_by_role("heading", name="Deaths in hospital", level=1)).to_be_visible()
+    expect(page.get_by_text("Indicator 1 of 6")).to_be_visible()
+    expect(page.get_by_role("heading", name="Funnel plot, 2023")).to_be_visible()
+    expect(page.get_by_role("heading", name="Trend")).to_be_visible()
+    expect(page.get_by_role("heading", name="Demand forecast")).to_be_visible()
+    expect(page.locator('svg[role="img"]')).to_have_count(2)
+    expect(page.get_by_text("The chart's figures")).to_have_count(2)
+    page.get_by_text("The chart's figures").first.click()
+    expect(page.get_by_role("table", name="Figures in the funnel plot")).to_be_visible()
+    screenshot("needs-indicator")
+    page.get_by_role("link", name="Next").click()
+    expect(
+        page.get_by_role("heading", name="Deaths in hospital (85+ yrs)", level=1)
+    ).to_be_visible()
+    page.get_by_role("link", name="Back to the summary of the needs assessment").click()
 
     page.get_by_role("button", name="Change indicators and contents").click()
     page.get_by_label("Preventable sight loss from diabetic eye disease").uncheck()
@@ -102,13 +153,22 @@ def test_an_analyst_builds_and_exports_the_needs_assessment(
     expect(page.get_by_test_id("message")).to_contain_text("Imported Falls in people aged 65+")
     page.get_by_label("Falls in people aged 65+").check()
     page.get_by_role("button", name="Save needs assessment").click()
-    expect(page.get_by_role("heading", name="Falls in people aged 65+")).to_be_visible()
+    page.get_by_test_id("comparison-table").get_by_role(
+        "link", name="Falls in people aged 65+"
+    ).click()
+    expect(page.get_by_role("heading", name="Falls in people aged 65+", level=1)).to_be_visible()
+    expect(page.get_by_text("Too few areas with data for a funnel plot.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Demand forecast")).to_have_count(0)
     screenshot("needs-assessment-with-local-data")
+    page.get_by_role("link", name="Needs assessment", exact=True).click()
 
     page.get_by_role("link", name="Open the document (HTML)").click()
     expect(
         page.get_by_role("heading", name="Needs assessment: Adult home care, cycle 1")
     ).to_be_visible()
+    # the document keeps every indicator in full
+    expect(page.get_by_role("heading", name="Falls in people aged 65+")).to_be_visible()
+    expect(page.get_by_role("heading", name="Funnel plot, 2023").first).to_be_visible()
     screenshot("needs-assessment-document")
 
 
@@ -125,21 +185,26 @@ def test_an_analyst_reads_a_dsr_and_uploads_data_by_age_band(
     page.get_by_role("link", name="Cycle 1").first.click()
     page.get_by_role("link", name="Needs assessment figures").click()
     dsr_name = "Under-75 mortality from causes considered preventable (fictional data)"
-    heading = page.get_by_role("heading", name=dsr_name, exact=True)
-    expect(heading).to_be_visible()
-    expect(page.get_by_text("Directly standardised rate (Dobson method)").first).to_be_visible()
+    table = page.get_by_test_id("comparison-table")
     expect(
-        page.get_by_role("heading", name="Life expectancy at birth, females (fictional data)")
+        table.get_by_role("link", name="Life expectancy at birth, females (fictional data)")
     ).to_be_visible()
-    # the DSR's own section (the last, by name): table with intervals, funnel plot, trend
-    top = heading.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
-    bottom = page.locator("main").evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
+    # the DSR's own page (the last, by name): table with intervals, funnel plot, trend
+    table.get_by_role("link", name=dsr_name, exact=True).click()
+    expect(page.get_by_role("heading", name=dsr_name, exact=True, level=1)).to_be_visible()
+    expect(page.get_by_text("Directly standardised rate (Dobson method)").first).to_be_visible()
+    expect(page.get_by_text("Indicator 6 of 6")).to_be_visible()
+    expect(page.get_by_role("heading", name="Funnel plot, 2023")).to_be_visible()
+    for summary in page.get_by_text("The chart's figures").all():
+        summary.click()
+    expect(page.get_by_role("table", name="Figures in the funnel plot")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(
-        path=str(SCREENSHOTS / "needs-dsr-indicator.png"),
-        full_page=True,
-        clip={"x": 0, "y": top - 10, "width": 1280, "height": bottom - top + 10},
-    )
+    page.screenshot(path=str(SCREENSHOTS / "needs-dsr-indicator.png"), full_page=True)
+    page.get_by_role("link", name="Previous").click()
+    expect(
+        page.get_by_role("heading", name="Preventable sight loss from diabetic eye disease")
+    ).to_be_visible()
+    page.get_by_role("link", name="Needs assessment", exact=True).click()
 
     page.get_by_role("button", name="Upload data by age band").click()
     expect(page.get_by_role("heading", name="Upload local data by age band")).to_be_visible()
@@ -177,6 +242,9 @@ def test_an_analyst_reads_a_dsr_and_uploads_data_by_age_band(
     )
     page.get_by_label("Under-75 mortality from cardiovascular disease").check()
     page.get_by_role("button", name="Save needs assessment").click()
+    page.get_by_test_id("comparison-table").get_by_role(
+        "link", name="Under-75 mortality from cardiovascular disease"
+    ).click()
     expect(
         page.get_by_role("heading", name="Under-75 mortality from cardiovascular disease")
     ).to_be_visible()

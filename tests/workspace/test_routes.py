@@ -109,6 +109,7 @@ EXPECTED = {
     "frameworks/<int:pk>/adapt/",
     "frameworks/<int:pk>/new-version/",
     "cycles/<int:pk>/needs-assessment/",
+    "cycles/<int:pk>/needs-assessment/indicators/<int:indicator>/",
     "cycles/<int:pk>/needs-assessment/edit/",
     "cycles/<int:pk>/needs-assessment/upload/",
     "cycles/<int:pk>/needs-assessment/upload-age-bands/",

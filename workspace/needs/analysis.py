@@ -95,6 +95,7 @@ class AssessmentFigures:
     comparator_method: str
     indicators: list[IndicatorFigures]
     spine_svg: str = ""
+    spine_rows: list[SpineRow] = field(default_factory=list)
 
 
 def _values(indicator: Indicator) -> pd.DataFrame:
@@ -212,7 +213,10 @@ def _funnel(figures: IndicatorFigures, latest: pd.DataFrame, area: Area) -> None
         )
         figures.funnel_table.append(
             {
+                "code": record["area_code"],
                 "area": record["area_name"],
+                "numerator": _float(record["numerator"]),
+                "denominator": _float(record["denominator"]),
                 "x": float(record[x_column]),
                 "value": float(record["value"]),
                 "significance": significance,
@@ -401,9 +405,18 @@ def _comparator_benchmark(
 
 
 def indicator_figures(
-    indicator: Indicator, area: Area, comparators: list[Area], *, include_funnel: bool = True
+    indicator: Indicator,
+    area: Area,
+    comparators: list[Area],
+    *,
+    include_funnel: bool = True,
+    details: bool = True,
 ) -> IndicatorFigures:
-    """The comparison table, funnel, trend and forecast of one indicator for one area."""
+    """The comparison table, funnel, trend and forecast of one indicator for one area.
+
+    With ``details=False`` only the comparison (table, England, comparator group) is
+    computed: what the assessment's summary page shows.
+    """
     frame = _values(indicator)
     own = frame[(frame["area_code"] == area.code) & frame["value"].notna()]
     if own.empty:
@@ -442,6 +455,8 @@ def indicator_figures(
             figures.england_value = _float(record["value"])
     figures.table.sort(key=lambda row: row["order"])
     _comparator_benchmark(figures, latest, area, comparators)
+    if not details:
+        return figures
     if include_funnel:
         _funnel(figures, latest, area)
     _trend(figures, frame, area)
@@ -449,14 +464,52 @@ def indicator_figures(
     return figures
 
 
-def assessment_figures(assessment: NeedsAssessment) -> AssessmentFigures:
-    """All figures of a needs assessment, in the order of the indicators' names."""
-    area = assessment.area
+def _comparator_group(area: Area) -> tuple[list[Area], str]:
     members = list(ComparatorMember.objects.filter(area=area).select_related("comparator"))
-    comparators = [member.comparator for member in members]
+    return [member.comparator for member in members], members[0].method if members else ""
+
+
+def assessment_indicators(assessment: NeedsAssessment) -> list[Indicator]:
+    """The assessment's indicators in the order every page and export shows them (by name)."""
+    return list(assessment.indicators.order_by("name", "pk"))
+
+
+def assessment_indicator_figures(
+    assessment: NeedsAssessment, indicator: Indicator
+) -> AssessmentFigures:
+    """One indicator of a needs assessment in full (its comparison, funnel, trend, forecast).
+
+    The result holds that indicator alone and no spine chart: what its own page shows.
+    """
+    area = assessment.area
+    comparators, method = _comparator_group(area)
+    item = indicator_figures(indicator, area, comparators, include_funnel=assessment.include_funnel)
+    return AssessmentFigures(
+        assessment=assessment,
+        area=area,
+        comparators=comparators,
+        comparator_method=method,
+        indicators=[item],
+    )
+
+
+def assessment_figures(assessment: NeedsAssessment, *, details: bool = True) -> AssessmentFigures:
+    """All figures of a needs assessment, in the order of the indicators' names.
+
+    With ``details=False`` each indicator carries its comparison only (no funnel, trend or
+    forecast): enough for the spine chart and the comparison table of the summary page.
+    """
+    area = assessment.area
+    comparators, method = _comparator_group(area)
     indicators = [
-        indicator_figures(indicator, area, comparators, include_funnel=assessment.include_funnel)
-        for indicator in assessment.indicators.order_by("name")
+        indicator_figures(
+            indicator,
+            area,
+            comparators,
+            include_funnel=assessment.include_funnel,
+            details=details,
+        )
+        for indicator in assessment_indicators(assessment)
     ]
     spine_rows = []
     for figures in indicators:
@@ -482,8 +535,9 @@ def assessment_figures(assessment: NeedsAssessment) -> AssessmentFigures:
         assessment=assessment,
         area=area,
         comparators=comparators,
-        comparator_method=members[0].method if members else "",
+        comparator_method=method,
         indicators=indicators,
+        spine_rows=spine_rows,
         spine_svg=spine_svg(
             spine_rows,
             title=f"{area.name} against England and its comparators",
@@ -547,6 +601,23 @@ def figures_csv_rows(figures: AssessmentFigures) -> list[list[Any]]:
                     "",
                     f"{figures.area.name} is "
                     f"{item.vs_comparators} than its comparators' pooled value",
+                ]
+            )
+        for row in item.funnel_table:
+            rows.append(
+                [
+                    "funnel",
+                    name,
+                    row["code"],
+                    row["area"],
+                    item.period,
+                    row["numerator"],
+                    row["denominator"],
+                    row["value"],
+                    "",
+                    "",
+                    "",
+                    f"funnel plot: {row['significance']}",
                 ]
             )
         for row in item.trend_table:

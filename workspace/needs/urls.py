@@ -7,6 +7,11 @@ from workspace.needs import views
 app_name = "needs"
 urlpatterns = [
     path("cycles/<int:pk>/needs-assessment/", views.needs_assessment, name="assessment"),
+    path(
+        "cycles/<int:pk>/needs-assessment/indicators/<int:indicator>/",
+        views.needs_indicator,
+        name="indicator",
+    ),
     path("cycles/<int:pk>/needs-assessment/edit/", views.needs_assessment_edit, name="edit"),
     path("cycles/<int:pk>/needs-assessment/upload/", views.indicator_upload, name="upload"),
     path(

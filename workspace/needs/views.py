@@ -1,5 +1,9 @@
 """Pages of the needs assessment. Each view checks access, parses, calls one service.
 
+The assessment's page leads with the summary (the written summary, the spine chart, the
+comparison table); each indicator has its own page with its comparison, funnel plot, trend
+and forecast. The document (HTML, PDF) and the CSV hold everything the assessment includes.
+
 Reading: anyone with VIEW in the programme's organisations. Changing and uploading:
 commissioners and analysts there (:mod:`workspace.needs.access`). Providers and other
 councils are refused everywhere.
@@ -26,7 +30,13 @@ from workspace.cycles.models import Cycle
 from workspace.http import AuthenticatedHttpRequest
 from workspace.needs import services
 from workspace.needs.access import may_edit, require_edit, require_view
-from workspace.needs.analysis import AssessmentFigures, assessment_figures, figures_csv_rows
+from workspace.needs.analysis import (
+    AssessmentFigures,
+    assessment_figures,
+    assessment_indicator_figures,
+    assessment_indicators,
+    figures_csv_rows,
+)
 from workspace.needs.forms import AgeBandUploadForm, IndicatorUploadForm, NeedsAssessmentForm
 from workspace.needs.models import Area, Indicator, NeedsAssessment
 
@@ -74,7 +84,7 @@ def needs_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     cycle = _cycle(pk)
     require_view(request.user, cycle)
     assessment = NeedsAssessment.objects.filter(cycle=cycle).select_related("area").first()
-    figures = assessment_figures(assessment) if assessment is not None else None
+    figures = assessment_figures(assessment, details=False) if assessment is not None else None
     return _page(
         request,
         "assessment.html",
@@ -84,6 +94,48 @@ def needs_assessment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         figures=figures,
         artefact=services.artefact_for(cycle),
         may_edit=may_edit(request.user, cycle),
+    )
+
+
+def _sections(figures: AssessmentFigures) -> list[tuple[str, str]]:
+    """The indicator page's sections, as (anchor, heading), for its contents list."""
+    item, chosen = figures.indicators[0], figures.assessment
+    if not item.period:
+        return []
+    sections = [("areas", "Areas compared")]
+    if chosen.include_funnel:
+        sections.append(("funnel", "Funnel plot"))
+    if chosen.include_trends and item.trend_table:
+        sections.append(("trend", "Trend"))
+    if chosen.include_forecast:
+        sections.append(("forecast", "Demand forecast"))
+    return sections
+
+
+@login_required
+@require_GET
+def needs_indicator(request: AuthenticatedHttpRequest, pk: int, indicator: int) -> HttpResponse:
+    cycle = _cycle(pk)
+    require_view(request.user, cycle)
+    assessment = _assessment(cycle)
+    chosen = assessment_indicators(assessment)
+    position = next((i for i, item in enumerate(chosen) if item.pk == indicator), None)
+    if position is None:
+        raise Http404("This indicator is not in the needs assessment")
+    figures = assessment_indicator_figures(assessment, chosen[position])
+    return _page(
+        request,
+        "indicator.html",
+        f"{chosen[position].name}: needs assessment, {cycle.programme.name}",
+        cycle=cycle,
+        assessment=assessment,
+        figures=figures,
+        item=figures.indicators[0],
+        sections=_sections(figures),
+        previous=chosen[position - 1] if position > 0 else None,
+        next=chosen[position + 1] if position + 1 < len(chosen) else None,
+        position=position + 1,
+        count=len(chosen),
     )
 
 

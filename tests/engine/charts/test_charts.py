@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from spiral.charts.funnel import FunnelPoint, funnel_svg
-from spiral.charts.spine import SpineRow, spine_svg
+from spiral.charts.spine import LABEL, LABEL_CHARACTERS, SpineRow, label_lines, spine_svg
 from spiral.charts.svg import LinearScale, nice_ticks
 from spiral.charts.trend import TrendPoint, trend_svg
 
@@ -117,3 +118,68 @@ def test_ticks_always_cover_the_range(low: float, width: float) -> None:
 def test_a_scale_maps_the_ends_of_its_domain_to_the_ends_of_its_range() -> None:
     scale = LinearScale((5, 15), (300, 20))
     assert (scale(5), scale(15), scale(10)) == (300.0, 20.0, 160.0)
+
+
+LONG_NAMES = (
+    "Preventable sight loss from diabetic eye disease (fictional data)",
+    "Under-75 mortality from causes considered preventable (fictional data)",
+    "Smoking",
+)
+
+
+def _label_lines(root: ET.Element) -> list[list[str]]:
+    labels = [t for t in root.iter(f"{NS}text") if t.findall(f"{NS}tspan")]
+    return [[span.text or "" for span in t.findall(f"{NS}tspan")] for t in labels]
+
+
+def test_a_spine_chart_prints_every_indicator_name_whole_on_wrapped_lines() -> None:
+    rows = [SpineRow(name, 5.0, 4.0, 3.0, 6.0, "similar") for name in LONG_NAMES]
+    root = _parse(spine_svg(rows, title="t", area_label="Kingsmere"))
+    _accessible(root)
+    printed = _label_lines(root)
+    assert [" ".join(lines) for lines in printed] == list(LONG_NAMES)
+    assert [len(lines) > 1 for lines in printed] == [True, True, False]
+    assert all(len(line) <= LABEL_CHARACTERS for lines in printed for line in lines)
+    # every line ends at the label column, left of the plot
+    for text in root.iter(f"{NS}text"):
+        for span in text.findall(f"{NS}tspan"):
+            assert float(span.get("x", "0")) == LABEL
+            assert text.get("text-anchor") == "end"
+
+
+def test_a_spine_chart_gives_a_wrapped_name_a_taller_row_so_rows_never_overlap() -> None:
+    rows = [SpineRow(name, 5.0, 4.0, 3.0, 6.0, "similar") for name in LONG_NAMES]
+    root = _parse(spine_svg(rows, title="t", area_label="Kingsmere"))
+    lines_y = [
+        [float(span.get("y", "0")) for span in text.findall(f"{NS}tspan")]
+        for text in root.iter(f"{NS}text")
+        if text.findall(f"{NS}tspan")
+    ]
+    flat = [y for row in lines_y for y in row]
+    assert flat == sorted(flat)
+    assert all(later - earlier >= 12 for earlier, later in pairwise(flat))
+    circles = [c for c in root.findall(f"{NS}circle") if c.find(f"{NS}title") is not None]
+    centres = [float(c.get("cy", "0")) for c in circles]
+    for row_lines, cy in zip(lines_y, centres, strict=True):
+        assert row_lines[0] - 12 <= cy <= row_lines[-1]  # the dot sits beside its name
+    height = float(root.get("height", "0"))
+    assert flat[-1] < height - 20  # the legend below the last row stays inside the chart
+
+
+def test_each_dot_of_a_spine_chart_names_its_indicator_for_screen_readers() -> None:
+    rows = [SpineRow(name, 5.0, 4.0, 3.0, 6.0, "worse") for name in LONG_NAMES]
+    root = _parse(spine_svg(rows, title="t", area_label="Kingsmere"))
+    titles = [
+        c.find(f"{NS}title").text or ""  # type: ignore[union-attr]
+        for c in root.findall(f"{NS}circle")
+        if c.find(f"{NS}title") is not None
+    ]
+    assert titles == [f"{name}, Kingsmere: 5.0 (worse)" for name in LONG_NAMES]
+
+
+@given(st.text(st.characters(codec="ascii", categories=["L", "N", "P", "Zs"]), max_size=200))
+def test_wrapping_a_label_loses_no_word_and_keeps_lines_short(label: str) -> None:
+    lines = label_lines(label)
+    # every character but the spaces, in order (a word longer than a line is split)
+    assert "".join("".join(lines).split()) == "".join(label.split())
+    assert all(len(line) <= LABEL_CHARACTERS for line in lines)

@@ -442,14 +442,29 @@ def test_the_page_document_csv_and_api_show_the_dsr_and_life_expectancy(
     dsr_item = next(i for i in figures.indicators if i.indicator.key == PREVENTABLE)
     assert dsr_item.area_row is not None
     interval = f"{dsr_item.area_row['lower']:,.1f} to {dsr_item.area_row['upper']:,.1f}"
-    for url in (f"/cycles/{c}/needs-assessment/", f"/cycles/{c}/needs-assessment/document/"):
-        html = client_for("auditor").get(url).content.decode()
+    dsr_page = f"/cycles/{c}/needs-assessment/indicators/{dsr_item.indicator.pk}/"
+    le_item = next(i for i in figures.indicators if i.indicator.key == LE_FEMALE)
+    le_page = f"/cycles/{c}/needs-assessment/indicators/{le_item.indicator.pk}/"
+    summary = client_for("auditor").get(f"/cycles/{c}/needs-assessment/").content.decode()
+    document = client_for("auditor").get(f"/cycles/{c}/needs-assessment/document/")
+    # the summary compares both; their methods and sources are on their own pages and in
+    # the document
+    for html in (summary, document.content.decode()):
         assert "Under-75 mortality from causes considered preventable (fictional data)" in html
         assert "Life expectancy at birth, females (fictional data)" in html
+        assert interval in html
+        assert f">{dsr_item.vs_england}</strong>" in html
+    assert f'href="{dsr_page}"' in summary
+    assert f'href="{le_page}"' in summary
+    dsr_html = client_for("auditor").get(dsr_page).content.decode()
+    le_html = client_for("auditor").get(le_page).content.decode()
+    for html in (dsr_html, document.content.decode()):
         assert "Directly standardised rate (Dobson method)" in html
         assert interval in html
         assert f">{dsr_item.vs_england}</strong>" in html
         assert "FICTIONAL deaths by age band" in html
+    assert "Life expectancy at birth, females (fictional data)</h1>" in le_html
+    assert "FICTIONAL deaths by age band" in le_html
     rows = list(
         csv.reader(
             io.StringIO(
@@ -460,7 +475,7 @@ def test_the_page_document_csv_and_api_show_the_dsr_and_life_expectancy(
         )
     )
     dsr_rows = [r for r in rows if r[1].startswith("Under-75 mortality") and r[2] == KINGSMERE]
-    assert {r[0] for r in dsr_rows} == {"comparison", "comparator group", "trend"}
+    assert {r[0] for r in dsr_rows} == {"comparison", "comparator group", "funnel", "trend"}
     body = client_for("finance").get(f"/api/cycles/{c}/needs-assessment").json()
     api = {item["indicator"]: item for item in body["indicators"]}
     le = api["Life expectancy at birth, females (fictional data)"]

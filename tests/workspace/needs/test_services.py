@@ -21,7 +21,13 @@ from workspace.audit.models import AuditEvent
 from workspace.cycles.models import Cycle
 from workspace.demo.personas import Cast
 from workspace.needs import services
-from workspace.needs.analysis import ENGLAND, assessment_figures, figures_csv_rows
+from workspace.needs.analysis import (
+    ENGLAND,
+    assessment_figures,
+    assessment_indicator_figures,
+    assessment_indicators,
+    figures_csv_rows,
+)
 from workspace.needs.demo import (
     COMPARATOR_WEIGHTS,
     KINGSMERE,
@@ -147,9 +153,59 @@ def test_the_csv_holds_every_table_of_the_assessment(assessment: NeedsAssessment
     rows = figures_csv_rows(assessment_figures(assessment))
     assert rows[0][:3] == ["section", "indicator", "area_code"]
     sections = {row[0] for row in rows[1:]}
-    assert sections == {"comparison", "comparator group", "trend", "forecast"}
+    assert sections == {"comparison", "comparator group", "funnel", "trend", "forecast"}
     england = [r for r in rows if r[0] == "comparison" and r[2] == ENGLAND]
     assert len(england) == assessment.indicators.count()
+    # every area of every funnel plot, with its place against the limits
+    figures = assessment_figures(assessment)
+    funnel = [r for r in rows if r[0] == "funnel"]
+    assert len(funnel) == sum(len(item.funnel_table) for item in figures.indicators) > 0
+    assert all(r[11].startswith("funnel plot: ") for r in funnel)
+
+
+def test_the_csv_leaves_out_the_funnel_plots_when_the_assessment_does(
+    assessment: NeedsAssessment,
+) -> None:
+    assessment.include_funnel = False
+    assessment.save()
+    sections = {row[0] for row in figures_csv_rows(assessment_figures(assessment))[1:]}
+    assert sections == {"comparison", "comparator group", "trend", "forecast"}
+
+
+def test_the_summary_figures_hold_the_comparison_and_the_spine_only(
+    assessment: NeedsAssessment,
+) -> None:
+    full = assessment_figures(assessment)
+    summary = assessment_figures(assessment, details=False)
+    assert summary.spine_svg == full.spine_svg
+    assert summary.spine_rows == full.spine_rows
+    assert len(summary.spine_rows) == len(summary.indicators)
+    for brief, whole in zip(summary.indicators, full.indicators, strict=True):
+        assert (brief.table, brief.vs_england, brief.vs_comparators) == (
+            whole.table,
+            whole.vs_england,
+            whole.vs_comparators,
+        )
+        assert (brief.funnel_svg, brief.trend_svg, brief.forecast_table) == ("", "", [])
+
+
+def test_one_indicator_s_figures_are_those_of_the_whole_assessment(
+    assessment: NeedsAssessment,
+) -> None:
+    full = assessment_figures(assessment)
+    chosen = assessment_indicators(assessment)
+    assert [item.indicator for item in full.indicators] == chosen
+    for indicator, whole in zip(chosen, full.indicators, strict=True):
+        one = assessment_indicator_figures(assessment, indicator)
+        assert one.spine_svg == ""
+        (item,) = one.indicators
+        assert (item.table, item.funnel_table, item.trend_table, item.forecast_table) == (
+            whole.table,
+            whole.funnel_table,
+            whole.trend_table,
+            whole.forecast_table,
+        )
+        assert one.comparators == full.comparators
 
 
 def test_saving_an_assessment_is_audited_with_before_and_after(
