@@ -22,6 +22,7 @@ from spiral.cli import main
 from tests.workspace.permissions import COMMISSIONING_READERS, check_matrix
 from tests.workspace.reviews.test_demo import AS_OF
 from tests.workspace.reviews.test_demo import EXPECTED as VERDICTS
+from tests.workspace.reviews.test_services import _two_cycles
 from workspace.contracts.demo import load_contracts_demo
 from workspace.cycles import services as cycle_services
 from workspace.cycles.models import Artefact, Cycle, Programme
@@ -87,18 +88,20 @@ def test_domestic_abuse_support_s_next_plan_does_not_take_up_its_review(
         "network' (co-production with users and communities), a change from a grant to the "
         "voluntary sector in the reviewed cycle (recommended, awaiting the Plan gate); the "
         "agreement 'Domestic abuse outreach and refuge grant' is a grant to the voluntary "
-        "sector — the plan does not take it up."
+        "sector; the agreement 'Refuge and dispersed accommodation (perpetrator programme "
+        "explored)' is a grant to the voluntary sector — the plan does not take it up."
     )
     assert checked.response is not None
     assert not checked.response.addressed
 
 
-def test_without_the_other_areas_spiral_cannot_tell_and_says_so(
-    demo: dict[str, Programme],
-) -> None:
-    (checked,) = review_check(_cycle(demo["Domestic abuse support"], 2))
-    assert checked.finding.status == "cannot_tell"
-    assert "no preferred option, sourcing route, agreement" in checked.finding.summary
+def test_without_the_other_areas_spiral_cannot_tell_and_says_so(cast: Cast) -> None:
+    # a programme whose next cycle holds no plan, sourcing, agreement or decommissioning yet
+    _, first, _ = _two_cycles(cast)
+    checks = review_check(first)
+    assert [checked.finding.status for checked in checks] == ["cannot_tell", "cannot_tell"]
+    for checked in checks:
+        assert "no preferred option, sourcing route, agreement" in checked.finding.summary
 
 
 def test_the_review_page_sets_spiral_s_finding_beside_the_commissioner_s(
