@@ -8,10 +8,12 @@ ordinary ``db`` fixture: Django's ``TestCase`` nests), so what one test changes 
 before the next one starts. Rolling back is not an ``UPDATE`` or ``DELETE``: the triggers
 that keep the audit trail append-only stay in force throughout.
 
-Two guards keep this honest: a test that did not ask for the demo may not run while a
-module's shared demo is loaded, nor may a test that commits (``transactional_db``,
-``live_server``), which would need the tables emptied under the outer transaction; and every
-test using the demo starts by checking that each table holds as many rows as the load left.
+Within each module, the tests that do not ask for the demo run first, before it is loaded,
+so they never see it. Two guards keep this honest: a test that did not ask for the demo may
+not run while a module's shared demo is loaded, nor may a test that commits
+(``transactional_db``, ``live_server``), which would need the tables emptied under the outer
+transaction; and every test using the demo starts by checking that each table holds as many
+rows as the load left.
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ def row_counts() -> dict[str, int]:
         for model in apps.get_models(include_auto_created=True)
         if model._meta.managed and not model._meta.proxy
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each module here, run the tests without the demo before those with it."""
+    here = Path(__file__).parent
+    first: dict[Path, int] = {}
+    for position, item in enumerate(items):
+        first.setdefault(item.path, position)
+    original = {id(item): position for position, item in enumerate(items)}
+
+    def shares_the_demo(item: pytest.Item) -> bool:
+        return item.path.parent == here and "demo" in getattr(item, "fixturenames", ())
+
+    items.sort(key=lambda item: (first[item.path], shares_the_demo(item), original[id(item)]))
 
 
 @pytest.fixture(autouse=True)

@@ -142,3 +142,17 @@ def test_loading_the_demo_twice_changes_nothing(demo: dict[str, Programme], cast
     assert after == before
     assert before[0] == 5
     assert before[1] == 13
+
+
+def test_a_programme_without_cycles_is_not_assessed_and_says_why(cast: Cast) -> None:
+    from workspace.cycles import services as cycle_services
+
+    programme = cycle_services.programme_create(
+        actor=cast.users["commissioner"],
+        organisation=cast.organisations["council"],
+        name="Libraries",
+        service_area="Culture",
+    )
+    assessment = programme_assess(programme=programme)
+    assert assessment.report is None
+    assert assessment.problems == ("history: field 'cycles': must be a list of at least one cycle",)

@@ -257,15 +257,3 @@ def test_findings_must_say_something_and_date_after_the_start(cast: Cast) -> Non
     assert history.programme_history(review.cycle.programme)["cycles"][0]["review"]["date"] == (
         "2022-03-25"
     )
-
-
-def test_a_programme_without_cycles_is_not_assessed_and_says_why(cast: Cast) -> None:
-    programme = cycle_services.programme_create(
-        actor=cast.users["commissioner"],
-        organisation=cast.organisations["council"],
-        name="Libraries",
-        service_area="Culture",
-    )
-    assessment = services.programme_assess(programme=programme)
-    assert assessment.report is None
-    assert assessment.problems == ("history: field 'cycles': must be a list of at least one cycle",)
