@@ -185,10 +185,7 @@ def test_an_approver_sees_where_the_plan_check_disagrees_and_is_warned_at_the_pl
     screenshot: Callable[[str], None],
     kingsmere: Cast,
 ) -> None:
-    quiet = lambda _: None  # noqa: E731
-    load_sourcing_demo(cast=kingsmere, progress=quiet)
-    load_contracts_demo(cast=kingsmere, progress=quiet)
-    load_plan_demo(cast=kingsmere, progress=quiet)
+    # The kingsmere fixture has loaded the Plan, sourcing and contracts records.
     # Domestic abuse support's cycle 3: the Analyse gate signed, the Plan gate submitted.
     cycle = Programme.objects.get(name="Domestic abuse support").cycles.get(number=3)
     analyse, plan = (stage.id for stage in cycle.definition.stages[:2])
