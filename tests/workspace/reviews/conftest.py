@@ -121,6 +121,11 @@ def shared_demo(
             cast = create_cast(password=None)
             for load in LOADERS:
                 load(cast=cast, progress=lambda _: None)
+            if connection.vendor == "postgresql":
+                # The planner has no statistics for rows never committed; gathered inside
+                # the transaction, they are rolled back with the demo.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             shared = SharedDemo(module=request.module.__name__, rows=row_counts())
         except BaseException:
             transaction.set_rollback(True)
