@@ -61,5 +61,6 @@ pytest: ## pytest only
 bench: install ## Run the benchmarks under bench/ (prints figures)
 	@for f in bench/*.py; do echo "== $$f"; $(PY) python $$f || exit 1; done
 
-clean: ## Remove the local database, virtual environment and installed assets
-	rm -rf .venv .tools node_modules db.sqlite3 test-output
+clean: ## Remove the local database, virtual environment, installed assets and compiled merge
+	rm -rf .venv .tools node_modules db.sqlite3 test-output build spiral.egg-info
+	find spiral -name '*.so' -delete

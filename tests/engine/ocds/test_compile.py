@@ -12,6 +12,9 @@ References:
 - ``ocdskit`` and ``ocdsmerge`` themselves, run in the test: on the same inputs, on all 100
   Contracts Finder packages shipped as demo data, and on random releases (hypothesis), where the
   merge must give exactly what ``ocdsmerge`` gives.
+
+The tests marked ``merge_build`` run twice: with the merge compiled to C (mypyc) and with the
+same merge run from its Python source (``conftest.py``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def test_every_expected_file_has_a_case() -> None:
     assert len(EXPECTED_FILES) == 11
 
 
+@pytest.mark.usefixtures("merge_build")
 @pytest.mark.parametrize("name", EXPECTED_FILES)
 def test_it_writes_what_ocdskit_wrote_byte_for_byte(name: str) -> None:
     case, _, output = name.partition(".")
@@ -96,6 +100,7 @@ def test_it_compiles_like_ocdskit_run_now(case: str) -> None:
     assert [orjson.loads(line) for line in got_versioned] == expected_versioned
 
 
+@pytest.mark.usefixtures("merge_build")
 def test_all_100_contracts_finder_packages_compile_like_ocdskit() -> None:
     paths = sorted(DEMO.glob("*.json"))
     assert len(paths) == 100
@@ -110,6 +115,7 @@ def test_all_100_contracts_finder_packages_compile_like_ocdskit() -> None:
     assert got == orjson.dumps(expected[0]) + b"\n"
 
 
+@pytest.mark.usefixtures("merge_build")
 @pytest.mark.parametrize(
     "record_file", ["ocds-213czf-000-00001.json", "ocds-213czf-000-00001-withversions.json"]
 )
@@ -188,7 +194,13 @@ _release_bodies = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.usefixtures("merge_build")
+@settings(
+    max_examples=600,
+    deadline=None,
+    # ``merge_build`` picks the compiled or source merge once per test, not per example.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     bodies=st.lists(_release_bodies, min_size=1, max_size=5),
     version=st.sampled_from(["1__1__5", "1__0__3"]),
@@ -257,6 +269,7 @@ def _lines_of_mixed_packages(tmp_path: Path) -> list[Path]:
     return [first, second]
 
 
+@pytest.mark.usefixtures("merge_build")
 @pytest.mark.parametrize("versioned", [False, True])
 def test_sharing_the_work_among_processes_changes_nothing(tmp_path: Path, versioned: bool) -> None:
     paths = _lines_of_mixed_packages(tmp_path)
@@ -368,6 +381,7 @@ def test_json_lines_come_out_in_ocid_order_whatever_order_they_go_in(
         assert _compile([path], jsonl=True, workers=workers) == streamed
 
 
+@pytest.mark.usefixtures("merge_build")
 def test_a_later_value_equal_in_python_but_not_in_json_still_replaces_the_earlier() -> None:
     # 1 == 1.0 == True in Python; in JSON (and for ocds-merge) they are different values.
     first = {"ocid": "o", "id": "1", "date": "2024-01-01T00:00:00Z", "tender": {"id": "t"}}

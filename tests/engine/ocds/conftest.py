@@ -1,0 +1,37 @@
+"""Fixtures for the OCDS tests: the merge's inner loop compiled (mypyc) and as Python source."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from spiral.ocds import merge, merge_core
+
+MERGE_CORE_SOURCE = Path(merge.__file__).with_name("merge_core.py")
+
+
+def merge_core_from_source() -> ModuleType:
+    """``spiral/ocds/merge_core.py`` run as Python, even where the compiled build is installed."""
+    spec = importlib.util.spec_from_file_location("spiral_merge_core_source", MERGE_CORE_SOURCE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(params=["compiled", "source"])
+def merge_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test with the compiled merge, then with the merge run from its Python source."""
+    if request.param == "compiled":
+        if not merge.is_compiled():
+            pytest.skip("the compiled merge is not built here (no C compiler at install)")
+        module: ModuleType = merge_core
+    else:
+        module = merge_core_from_source()
+        assert str(module.__file__).endswith(".py")
+    monkeypatch.setattr(merge, "merge_core", module)
+    return request.param
