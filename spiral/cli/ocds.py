@@ -65,9 +65,9 @@ def validate(files: tuple[Path, ...], examples: int) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
-    default=1,
+    default=0,
     show_default=True,
-    help="Processes to share JSON Lines among (0: one per CPU).",
+    help="Processes to share JSON Lines among (0: one per CPU for 16 MB or more, else one).",
 )
 def compile_(
     files: tuple[Path, ...], jsonl: bool, versioned: bool, output: Path | None, workers: int

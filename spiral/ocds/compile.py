@@ -402,8 +402,9 @@ def write_compiled(
         Told ``(stage, done, total)`` while reading (releases read) and compiling.
     workers : int
         Processes to share the work among when the output and every input are JSON Lines
-        (``0``: one per CPU); otherwise one. The output is the same either way. One by default:
-        sharing pays only on CPUs left idle, and costs a first pass over the input.
+        (``0``: one per CPU, when the inputs add up to :data:`SHARE_FROM_BYTES` or more);
+        otherwise one. The output is the same either way. One by default: sharing pays only on
+        CPUs left idle.
 
     Returns
     -------
@@ -650,11 +651,18 @@ def compiled_releases(
 _SNIFF_BYTES = 16 * 1024 * 1024
 
 
+#: With ``workers=0``, inputs smaller than this are compiled in one process: starting the
+#: others costs more than they save (measured: break-even near 8 MB on 2 CPUs).
+SHARE_FROM_BYTES = 16 * 1024 * 1024
+
+
 def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int) -> int:
     """How many processes to compile with (1: in this process)."""
     if not jsonl or workers == 1 or len(paths) == 0:
         return 1
     if workers == 0:
+        if sum(os.path.getsize(path) for path in paths) < SHARE_FROM_BYTES:
+            return 1
         workers = os.cpu_count() or 1
     if workers < 2 or not all(_is_json_lines(path) for path in paths):
         return 1

@@ -285,6 +285,25 @@ def test_sharing_the_work_among_processes_changes_nothing(tmp_path: Path, versio
     assert reports[0][2] == {"invalid JSON": 1, "truncated file": 1}
 
 
+def test_workers_0_shares_only_json_lines_large_enough_to_gain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spiral.ocds import compile as compile_module
+
+    paths = _lines_of_mixed_packages(tmp_path)
+    size = sum(path.stat().st_size for path in paths)
+    monkeypatch.setattr(compile_module.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(compile_module, "SHARE_FROM_BYTES", size + 1)
+    assert compile_module._workers(paths, jsonl=True, workers=0) == 1
+    monkeypatch.setattr(compile_module, "SHARE_FROM_BYTES", size)
+    assert compile_module._workers(paths, jsonl=True, workers=0) == 4
+    assert compile_module._workers(paths, jsonl=False, workers=0) == 1
+    assert compile_module._workers(paths, jsonl=True, workers=3) == 3
+    buffer = io.BytesIO()
+    write_compiled(paths, buffer, jsonl=True, workers=0)
+    assert buffer.getvalue() == _compile(paths, jsonl=True, workers=1)
+
+
 @pytest.mark.parametrize("jsonl", [True, False])
 def test_streaming_json_lines_gives_what_holding_everything_gives(
     tmp_path: Path, jsonl: bool
