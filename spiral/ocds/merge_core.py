@@ -66,16 +66,17 @@ def same(compiled: Any, new: Any) -> bool:  # noqa: PLR0911 - an answer per JSON
     kind = type(compiled)
     if kind is not type(new):
         return False
+    if kind is str:
+        text: str = compiled
+        other_text: str = new
+        return text == other_text
     if kind is dict:
         mine: dict[str, Any] = compiled
         theirs: dict[str, Any] = new
         if len(mine) != len(theirs):
             return False
-        for key, value in mine.items():
-            other = theirs.get(key, _MISSING)
-            if other is _MISSING or not same(value, other):
-                return False
-        return True
+        # A key missing from ``theirs`` gives ``_MISSING``, of another type than any value.
+        return all(same(value, theirs.get(key, _MISSING)) for key, value in mine.items())
     if kind is list:
         first: list[Any] = compiled
         second: list[Any] = new
@@ -134,9 +135,8 @@ class Compiler:
         if not rules:
             self.merge_plain(base, new)
             return
-        get_rule = rules.get
         for key, value in new.items():
-            rule = get_rule(key)
+            rule = rules.get(key)
             if rule is None:
                 sub = _EMPTY
             else:
@@ -241,9 +241,8 @@ class Compiler:
         if not rules or rules.keys().isdisjoint(new):
             return self.fresh_plain(new)
         out: dict[str, Any] | None = None
-        get_rule = rules.get
         for key, value in new.items():
-            rule = get_rule(key)
+            rule = rules.get(key)
             if rule is None:
                 sub = _EMPTY
             else:
