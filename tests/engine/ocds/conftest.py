@@ -23,6 +23,12 @@ def merge_core_from_source() -> ModuleType:
     return module
 
 
+@pytest.fixture
+def merge_core_source() -> ModuleType:
+    """The merge's inner loop run from its Python source."""
+    return merge_core_from_source()
+
+
 @pytest.fixture(params=["compiled", "source"])
 def merge_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the test with the compiled merge, then with the merge run from its Python source."""

@@ -7,8 +7,10 @@ through the ``merge_build`` fixture. Here: that the build is the one in use, and
 
 from __future__ import annotations
 
+import doctest
 import warnings
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import ocdsmerge
@@ -31,6 +33,13 @@ def test_the_merge_runs_compiled_from_the_current_source() -> None:
     assert built.stat().st_mtime >= MERGE_CORE_SOURCE.stat().st_mtime, (
         "spiral/ocds/merge_core.py changed after its compiled build: run `make install`"
     )
+
+
+def test_the_examples_in_the_merge_source_hold(merge_core_source: ModuleType) -> None:
+    # pytest cannot collect them from the file where the build shadows it (conftest.py).
+    results = doctest.testmod(merge_core_source, optionflags=doctest.ELLIPSIS)
+    assert results.attempted >= 3
+    assert results.failed == 0
 
 
 def test_the_source_fixture_really_runs_the_python_source(merge_build: str) -> None:
