@@ -24,10 +24,24 @@ from typing import IO, Any
 
 import orjson
 
+from spiral.ocds.first_pass import _is_json_lines, _last_offsets, _scan, _Scanned, last_lines
 from spiral.ocds.merge import compile_release, versioned_release
 from spiral.ocds.problems import MERGE_FAILED, ProblemReport
 from spiral.ocds.reader import COMPILED_RELEASE, RECORD, Entry, OCDSReader, is_array
 from spiral.ocds.schema import tag_for_version
+
+__all__ = [
+    "SHARE_FROM_BYTES",
+    "CompileResult",
+    "Progress",
+    "Record",
+    "compile_records",
+    "compiled_releases",
+    "group_by_ocid",
+    "last_lines",
+    "stream_records",
+    "write_compiled",
+]
 
 #: Called as ``progress(stage, done, total)``; ``total`` is 0 while it is not known.
 Progress = Callable[[str, int, int], None]
@@ -141,128 +155,6 @@ def _record(
         report.add(MERGE_FAILED, ocid, f"the releases of {ocid} could not be merged: {error}")
         return None
     return record
-
-
-def last_lines(paths: Iterable[str | os.PathLike[str]]) -> dict[str, tuple[int, int]]:
-    """For JSON Lines files: the (file, line) where each ``ocid`` is written for the last time.
-
-    Found without parsing (see :func:`spiral.ocds.reader.line_ocids`); an ``ocid`` written with
-    escaped characters is not found, and its process is compiled at the end.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> source = pathlib.Path(tempfile.mkdtemp()) / "r.jsonl"
-    >>> _ = source.write_text('{"ocid": "a"}\\n{"ocid": "b"}\\n{"ocid": "a"}\\n')
-    >>> last_lines([source])
-    {'a': (0, 3), 'b': (0, 2)}
-    """
-    from spiral.ocds.reader import block_lines, line_ocids
-
-    last: dict[str, tuple[int, int]] = {}
-    for index, path in enumerate(paths):
-        with open(path, "rb") as handle:
-            for number, _offset, line in block_lines(handle):
-                for raw in line_ocids(bytes(line)):
-                    try:
-                        last[raw.decode()] = (index, number)
-                    except UnicodeDecodeError:
-                        continue
-    return last
-
-
-def _last_offsets(
-    paths: Iterable[str | os.PathLike[str]],
-) -> tuple[dict[str, tuple[int, int]], bool]:
-    """For JSON Lines files: the (file, byte offset) where each ``ocid`` is written for the last
-    time, and whether the search was exact (see :func:`spiral.ocds.reader.last_ocids`)."""
-    from spiral.ocds.reader import last_ocids
-
-    last: dict[str, tuple[int, int]] = {}
-    exact = True
-    for index, path in enumerate(paths):
-        found, complete = last_ocids(path)
-        exact = exact and complete
-        last.update((ocid, (index, offset)) for ocid, offset in found.items())
-    return last, exact
-
-
-@dataclass
-class _Scanned:
-    """What one pass over JSON Lines finds without parsing."""
-
-    owners: list[bytearray]  # the partition owning each line of each file
-    last: dict[str, tuple[int, int]]  # (file, offset) where each ocid is written for the last time
-    exact: bool  # no escaped characters could hide an ocid from the pass
-
-
-def _scan(paths: list[str | os.PathLike[str]], count: int) -> _Scanned:
-    """One pass without parsing: the (file, byte offset) where each ``ocid`` is written for the
-    last time and, for ``count`` partitions (``count > 1``), the owner of each line.
-
-    The file is read in big blocks of whole lines and searched as a whole, not line by line.
-    """
-
-    from spiral.ocds.reader import OCID_FIELD, line_chunks
-
-    owners: list[bytearray] = []
-    last: dict[str, tuple[int, int]] = {}
-    exact = True
-    finditer = OCID_FIELD.finditer
-    for index, path in enumerate(paths):
-        table = bytearray()
-        number = 1  # the line being searched
-        # The line where an ocid was last found, and its ocids (for the owners).
-        line_of_found, found = 0, set[bytes]()
-        base = 0  # the offset of the chunk
-        with open(path, "rb") as handle:
-            for chunk in line_chunks(handle):
-                if exact and b"\\" in chunk and b"\\u" in chunk:
-                    exact = False  # a key written "\\u006fcid" would go unseen
-                position = 0
-                for match in finditer(chunk):
-                    start = match.start()
-                    number += chunk.count(b"\n", position, start)
-                    position = start
-                    raw = match[1]
-                    if b"\\" in raw:
-                        exact = False
-                    try:
-                        last[raw.decode()] = (index, base + start)
-                    except UnicodeDecodeError:
-                        exact = False
-                    if count > 1:
-                        if number != line_of_found:
-                            _settle_owners(table, line_of_found, found, number, count)
-                            line_of_found, found = number, set()
-                        found.add(raw)
-                number += chunk.count(b"\n", position)
-                if chunk[-1:] != b"\n":
-                    number += 1  # the last line, without its end of line
-                base += len(chunk)
-            if count > 1:
-                _settle_owners(table, line_of_found, found, number, count)
-        owners.append(table)
-    return _Scanned(owners, last, exact)
-
-
-def _settle_owners(
-    table: bytearray, line_of_found: int, found: set[bytes], upto: int, count: int
-) -> None:
-    """Set the owners of the lines before ``upto`` (``found``: the ocids of ``line_of_found``,
-    the last line with any; lines without are read by every partition)."""
-    import zlib
-
-    from spiral.ocds.reader import SHARED_LINE
-
-    if line_of_found:
-        owner = SHARED_LINE
-        if len(found) == 1:
-            raw = next(iter(found))
-            if b"\\" not in raw:
-                owner = zlib.crc32(raw) % count
-        table.append(owner)
-    table.extend(bytes([SHARED_LINE]) * (upto - 1 - len(table)))
 
 
 def stream_records(
@@ -648,9 +540,6 @@ def compiled_releases(
             yield record.compiled_release
 
 
-_SNIFF_BYTES = 16 * 1024 * 1024
-
-
 #: With ``workers=0``, inputs smaller than this are compiled in one process: starting the
 #: others costs more than they save (measured: break-even near 8 MB on 2 CPUs).
 SHARE_FROM_BYTES = 16 * 1024 * 1024
@@ -667,13 +556,6 @@ def _workers(paths: list[str | os.PathLike[str]], *, jsonl: bool, workers: int) 
     if workers < 2 or not all(_is_json_lines(path) for path in paths):
         return 1
     return workers
-
-
-def _is_json_lines(path: str | os.PathLike[str]) -> bool:
-    from spiral.ocds.reader import shape_of
-
-    with open(path, "rb") as handle:
-        return shape_of(handle, _SNIFF_BYTES) == "lines"
 
 
 # What every worker needs from the first pass, set before the workers are forked (and so shared
@@ -722,7 +604,7 @@ def _write_jsonl_by_hash(
     """Compile in ``workers`` processes, each owning the processes whose ocid hashes to it.
 
     Each worker reads every line but parses only its own (see
-    :func:`spiral.ocds.reader.line_owner`), compiles them and writes them in ``ocid`` order to a
+    :func:`spiral.ocds.lines.line_owner`), compiles them and writes them in ``ocid`` order to a
     file of its own; the files are then merged in ``ocid`` order, so the output is exactly what
     one process writes.
     """
@@ -785,7 +667,7 @@ def _line_ending_at(handle: IO[bytes], end: int) -> bytes:
 def _boundary(path: str | os.PathLike[str], target: int) -> int:
     """A line start at or after ``target`` that, when possible, no process straddles: lines
     are skipped while they share an ocid with the line before."""
-    from spiral.ocds.reader import line_ocids
+    from spiral.ocds.lines import line_ocids
 
     if target <= 0:
         return 0
@@ -840,7 +722,7 @@ def _compile_spans(
     Returns the ocids written, the problems, the releases read, the kinds of data read, and
     whether the first pass over the parts was exact (if not, nothing was compiled).
     """
-    from spiral.ocds.reader import last_ocids
+    from spiral.ocds.lines import last_ocids
 
     gc.disable()
     reader = OCDSReader(check_fields=False)
