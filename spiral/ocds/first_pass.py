@@ -2,10 +2,10 @@
 
 Before compiling JSON Lines, one pass over the text finds where each ``ocid`` is written for the
 last time, so that each process can be compiled as soon as that line is read
-(:func:`spiral.ocds.compile.stream_records`), and, when the work is shared among processes by
-the hash of the ``ocid``, which process owns each line. The pass searches big blocks of whole
-lines for ``"ocid"`` keys (:mod:`spiral.ocds.lines`); it is exact unless an escaped character
-could hide an ``ocid`` from it, and says so.
+(:func:`spiral.ocds.records.stream_records`), and, when the work is shared among processes by
+the hash of the ``ocid`` (:mod:`spiral.ocds.workers`), which process owns each line. The pass
+searches big blocks of whole lines for ``"ocid"`` keys (:mod:`spiral.ocds.lines`); it is exact
+unless an escaped character could hide an ``ocid`` from it, and says so.
 """
 
 from __future__ import annotations
