@@ -288,17 +288,17 @@ def test_sharing_the_work_among_processes_changes_nothing(tmp_path: Path, versio
 def test_workers_0_shares_only_json_lines_large_enough_to_gain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from spiral.ocds import compile as compile_module
+    from spiral.ocds import workers as workers_module
 
     paths = _lines_of_mixed_packages(tmp_path)
     size = sum(path.stat().st_size for path in paths)
-    monkeypatch.setattr(compile_module.os, "cpu_count", lambda: 4)
-    monkeypatch.setattr(compile_module, "SHARE_FROM_BYTES", size + 1)
-    assert compile_module._workers(paths, jsonl=True, workers=0) == 1
-    monkeypatch.setattr(compile_module, "SHARE_FROM_BYTES", size)
-    assert compile_module._workers(paths, jsonl=True, workers=0) == 4
-    assert compile_module._workers(paths, jsonl=False, workers=0) == 1
-    assert compile_module._workers(paths, jsonl=True, workers=3) == 3
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(workers_module, "SHARE_FROM_BYTES", size + 1)
+    assert workers_module._workers(paths, jsonl=True, workers=0) == 1
+    monkeypatch.setattr(workers_module, "SHARE_FROM_BYTES", size)
+    assert workers_module._workers(paths, jsonl=True, workers=0) == 4
+    assert workers_module._workers(paths, jsonl=False, workers=0) == 1
+    assert workers_module._workers(paths, jsonl=True, workers=3) == 3
     buffer = io.BytesIO()
     write_compiled(paths, buffer, jsonl=True, workers=0)
     assert buffer.getvalue() == _compile(paths, jsonl=True, workers=1)
@@ -446,7 +446,7 @@ def _grouped_lines(tmp_path: Path) -> Path:
 def test_json_lines_grouped_by_ocid_are_shared_by_position_with_the_same_result(
     tmp_path: Path, versioned: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from spiral.ocds import compile as compile_module
+    from spiral.ocds import workers as compile_module
 
     path = _grouped_lines(tmp_path)
 
@@ -477,7 +477,7 @@ def test_json_lines_grouped_by_ocid_are_shared_by_position_with_the_same_result(
 def test_json_lines_grouped_but_not_sorted_come_out_sorted_when_shared(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from spiral.ocds import compile as compile_module
+    from spiral.ocds import workers as compile_module
 
     grouped = _grouped_lines(tmp_path).read_bytes().split(b"\n")[:-1]  # without the broken end
     path = tmp_path / "reversed.jsonl"

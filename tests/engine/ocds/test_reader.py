@@ -188,7 +188,7 @@ _lines_text = st.lists(
 
 def _with_blocks_of(size: int) -> Any:
     """Make the reader read blocks of ``size`` bytes (lines longer than a block, and across)."""
-    from spiral.ocds import reader
+    from spiral.ocds import lines as reader
 
     original = reader._BLOCK_BYTES
     reader._BLOCK_BYTES = size
@@ -207,7 +207,7 @@ def test_lines_read_in_blocks_are_the_lines_of_the_file(
 ) -> None:
     import io
 
-    from spiral.ocds import reader
+    from spiral.ocds import lines as reader
 
     data = text + b"\n" if newline_at_end and text else text
     lines = data.splitlines(keepends=True)
@@ -237,7 +237,7 @@ def test_the_first_pass_finds_where_each_ocid_is_written_last(
 ) -> None:
     import re
 
-    from spiral.ocds import reader
+    from spiral.ocds import lines as reader
 
     path = tmp_path_factory.mktemp("lines") / "r.jsonl"
     path.write_bytes(text)
