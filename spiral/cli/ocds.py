@@ -102,6 +102,14 @@ def compile_(
     if result.releases == 0:
         raise click.ClickException("no releases could be read from the input")
     click.echo(f"compiled {result.releases} release(s) into {result.records} record(s)", err=True)
+    from spiral.ocds.merge import is_compiled
+
+    if not is_compiled():
+        click.echo(
+            "note: the merge ran as Python, about half as fast as its compiled build; install "
+            "Spiral where a C compiler and the Python headers are present to build it",
+            err=True,
+        )
 
 
 @group.command(name="prepare")

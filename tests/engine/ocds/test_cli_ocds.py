@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from click.testing import CliRunner
 
 from spiral.cli import main
@@ -44,6 +45,19 @@ def test_compile_writes_compiled_releases_to_standard_output() -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout_bytes == (EXPECTED / "realdata-1.compiled.jsonl").read_bytes()
     assert "compiled 2 release(s) into 1 record(s)" in result.stderr
+
+
+def test_compile_says_when_the_merge_runs_as_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spiral.ocds import merge
+
+    monkeypatch.setattr(merge, "is_compiled", lambda: True)
+    quiet = CliRunner().invoke(main, ["ocds", "compile", str(REALDATA), "--jsonl"])
+    assert "note:" not in quiet.stderr
+    monkeypatch.setattr(merge, "is_compiled", lambda: False)
+    noted = CliRunner().invoke(main, ["ocds", "compile", str(REALDATA), "--jsonl"])
+    assert noted.exit_code == 0, noted.output
+    assert "note: the merge ran as Python" in noted.stderr
+    assert noted.stdout_bytes == quiet.stdout_bytes
 
 
 def test_compile_writes_versioned_releases(tmp_path: Path) -> None:
