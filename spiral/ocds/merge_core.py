@@ -15,6 +15,7 @@ skipped. A field that changes type between releases raises :class:`Conflict`, an
 
 from __future__ import annotations
 
+from math import copysign
 from typing import Any, Final
 
 #: A merge rule: the field is dropped from merged releases.
@@ -60,6 +61,8 @@ def same(compiled: Any, new: Any) -> bool:  # noqa: PLR0911 - an answer per JSON
     --------
     >>> same({"a": [1, "x"]}, {"a": [1, "x"]}), same({"a": 1}, {"a": 1.0}), same([True], [1])
     (True, False, False)
+    >>> same(0.0, -0.0)
+    False
     """
     if compiled is new:
         return True
@@ -83,6 +86,11 @@ def same(compiled: Any, new: Any) -> bool:  # noqa: PLR0911 - an answer per JSON
         if len(first) != len(second):
             return False
         return all(same(first[position], second[position]) for position in range(len(first)))
+    if kind is float:
+        number: float = compiled
+        other_number: float = new
+        # 0.0 == -0.0, but JSON writes them apart.
+        return number == other_number and copysign(1.0, number) == copysign(1.0, other_number)
     return bool(compiled == new)
 
 

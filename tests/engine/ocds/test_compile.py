@@ -146,7 +146,7 @@ _scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 5),
-    st.sampled_from([0.0, 1.0, -2.5]),  # equal to 0, 1 and False, True in Python, not in JSON
+    st.sampled_from([0.0, -0.0, 1.0, -2.5]),  # == 0, 1, False, True in Python; not in JSON
     st.sampled_from(["a", "b", ""]),
 )
 _ids = st.one_of(st.sampled_from(["1", "2", "3"]), st.integers(1, 3))

@@ -78,3 +78,17 @@ def test_a_field_changing_type_is_merged_as_the_reference_merges_it(reverse: boo
         ("create_versioned_release", versioned_release),
     ]:
         assert _spiral(merge_function, releases) == _reference(make, releases)
+
+
+@pytest.mark.usefixtures("merge_build")
+def test_minus_zero_after_zero_replaces_it_as_in_the_reference() -> None:
+    # 0.0 == -0.0 in Python; JSON writes them apart, and ocds-merge keeps the later.
+    first = {"ocid": "o", "id": "1", "date": "2024-01-01T00:00:00Z"}
+    releases = [
+        {**first, "tender": {"value": {"amount": 0.0}}},
+        {**first, "id": "2", "date": "2024-02-01T00:00:00Z", "tender": {"value": {"amount": -0.0}}},
+    ]
+    expected = _reference("create_compiled_release", releases)
+    assert isinstance(expected, bytes)
+    assert b'"amount":-0.0' in expected
+    assert _spiral(compile_release, releases) == expected
