@@ -8,6 +8,7 @@ neither, so they are refused everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -247,6 +248,44 @@ def _locked(request: HttpRequest, sourcing: Sourcing, title: str, reason: str) -
     return _page(request, "locked.html", title, sourcing=sourcing, reason=reason)
 
 
+def _removal(
+    request: HttpRequest,
+    sourcing: Sourcing,
+    *,
+    what: str,
+    name: str,
+    question: str,
+    rows: Sequence[tuple[str, str]],
+    locked: str,
+    remove: Callable[[], object],
+    section: str,
+    effect: str = "",
+) -> HttpResponse:
+    """Remove one record of a sourcing, after a confirmation page.
+
+    The caller has already checked that the user may edit ``sourcing`` and found the record
+    in it. A record that can no longer change (``locked`` names why) gets the locked page;
+    a GET shows ``question``, the record's ``rows`` and what removing it does (``effect``,
+    by default that the ``what`` leaves the record); a POST calls ``remove`` (a service that
+    deletes and audits), says so, and returns to the sourcing page's ``section``.
+    """
+    if locked:
+        return _locked(request, sourcing, f"You cannot remove this {what}", locked)
+    if request.method == "POST":
+        remove()
+        messages.success(request, f"{what.capitalize()} removed: {name}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + f"#{section}")
+    return _page(
+        request,
+        "confirm_delete.html",
+        question,
+        sourcing=sourcing,
+        what=what,
+        rows=rows,
+        effect=effect or f"The {what} is removed from the record.",
+    )
+
+
 @login_required
 @GET_POST
 def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
@@ -281,27 +320,21 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -
 @GET_POST
 def milestone_delete(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
     found = _milestone(request, pk, milestone)
-    sourcing = found.sourcing
-    locked = services.milestone_locked_reason(found, deleting=True)
-    if locked:
-        return _locked(request, sourcing, "You cannot remove this milestone", locked)
-    if request.method == "POST":
-        title = found.title
-        services.milestone_delete(actor=request.user, milestone=found)
-        messages.success(request, f"Milestone removed: {title}")
-        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
-    return _page(
+    return _removal(
         request,
-        "confirm_delete.html",
-        f"Remove the milestone {found.title}?",
-        sourcing=sourcing,
+        found.sourcing,
         what="milestone",
+        name=found.title,
+        question=f"Remove the milestone {found.title}?",
         rows=[
             ("Milestone", found.title),
             ("Kind", found.get_kind_display()),
             ("Due", found.due_on.strftime("%d %B %Y")),
             ("Met", found.met_on.strftime("%d %B %Y") if found.met_on else "Not yet"),
         ],
+        locked=services.milestone_locked_reason(found, deleting=True),
+        remove=lambda: services.milestone_delete(actor=request.user, milestone=found),
+        section="timeline",
     )
 
 
@@ -431,27 +464,22 @@ def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpRespon
 @GET_POST
 def bid_delete(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
     found = _bid(request, pk, bid)
-    sourcing = found.sourcing
-    locked = services.bid_locked_reason(found)
-    if locked:
-        return _locked(request, sourcing, "You cannot remove this bid", locked)
-    if request.method == "POST":
-        bidder = found.bidder
-        services.bid_delete(actor=request.user, bid=found)
-        messages.success(request, f"Bid removed: {bidder}")
-        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation")
-    return _page(
+    return _removal(
         request,
-        "confirm_delete.html",
-        f"Remove the bid from {found.bidder}?",
-        sourcing=sourcing,
+        found.sourcing,
         what="bid",
+        name=found.bidder,
+        question=f"Remove the bid from {found.bidder}?",
         rows=[
             ("Bidder", found.bidder),
             ("Price", f"£{found.price:,.0f}"),
             ("Quality score", str(found.quality_score)),
             ("Social value score", str(found.social_value_score)),
         ],
+        locked=services.bid_locked_reason(found),
+        remove=lambda: services.bid_delete(actor=request.user, bid=found),
+        section="evaluation",
+        effect="The bid is removed from the record and from the scoring.",
     )
 
 
