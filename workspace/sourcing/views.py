@@ -24,7 +24,7 @@ from spiral.charts.bars import bar_chart
 from spiral.sourcing.routes import route as route_of
 from workspace.accounts.access import Capability, has_capability
 from workspace.cycles.models import Cycle, Programme
-from workspace.http import AuthenticatedHttpRequest
+from workspace.http import AuthenticatedHttpRequest, on_valid_post
 from workspace.sourcing import services
 from workspace.sourcing.forms import (
     ACTIVITY_LABELS,
@@ -84,15 +84,6 @@ def _page(request: HttpRequest, template: str, title: str, **context: Any) -> Ht
     return render(request, f"sourcing/{template}", {"title": title, **context})
 
 
-def _try(form: Any, call: Any) -> Any:
-    """Run a service call, copying its rule breaches onto the form; ``None`` when refused."""
-    try:
-        return call()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
-
-
 # --- routes ---------------------------------------------------------------------------------
 
 
@@ -116,14 +107,12 @@ def sourcing_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sourcing_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, Capability.EDIT)
     form = SourcingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sourcing = _try(
-            form,
-            lambda: services.sourcing_create(actor=request.user, cycle=cycle, **form.cleaned_data),
-        )
-        if sourcing is not None:
-            messages.success(request, f"Route chosen: {route_of(sourcing.route).label}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    sourcing = on_valid_post(
+        request, form, lambda d: services.sourcing_create(actor=request.user, cycle=cycle, **d)
+    )
+    if sourcing is not None:
+        messages.success(request, f"Route chosen: {route_of(sourcing.route).label}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "sourcing_new.html", "Choose a sourcing route", cycle=cycle, form=form)
 
 
@@ -180,16 +169,14 @@ def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     initial = {name: getattr(sourcing, name) for name in SourcingForm.base_fields}
     form = SourcingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.sourcing_update(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"Saved: {saved.title}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.sourcing_update(actor=request.user, sourcing=sourcing, **d),
+    )
+    if saved is not None:
+        messages.success(request, f"Saved: {saved.title}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "sourcing_new.html",
@@ -205,16 +192,14 @@ def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = TerminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.sourcing_terminate(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Termination recorded: a termination notice follows")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.sourcing_terminate(actor=request.user, sourcing=sourcing, **d),
+    )
+    if saved is not None:
+        messages.success(request, "Termination recorded: a termination notice follows")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "terminate.html", "Record an early end", sourcing=sourcing, form=form)
 
 
@@ -223,16 +208,12 @@ def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = _try(
-            form,
-            lambda: services.milestone_add(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if added is not None:
-            messages.success(request, f"Milestone added: {added.title}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    added = on_valid_post(
+        request, form, lambda d: services.milestone_add(actor=request.user, sourcing=sourcing, **d)
+    )
+    if added is not None:
+        messages.success(request, f"Milestone added: {added.title}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "milestone_new.html", "Add a milestone", sourcing=sourcing, form=form)
 
 
@@ -296,16 +277,12 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -
         return _locked(request, sourcing, "You cannot change this milestone", locked)
     initial = {name: getattr(found, name) for name in MilestoneForm.base_fields}
     form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.milestone_update(
-                actor=request.user, milestone=found, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"Milestone changed: {saved.title}")
-            return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
+    saved = on_valid_post(
+        request, form, lambda d: services.milestone_update(actor=request.user, milestone=found, **d)
+    )
+    if saved is not None:
+        messages.success(request, f"Milestone changed: {saved.title}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
     return _page(
         request,
         "milestone_new.html",
@@ -353,25 +330,24 @@ def costs_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for field in TransactionCosts._meta.concrete_fields
         }
     form = CostsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _try(
-            form,
-            lambda: services.costs_save(
-                actor=request.user,
-                sourcing=sourcing,
-                day_rate=data["day_rate"],
-                per_bid_cost=data["per_bid_cost"],
-                per_bid_cost_source=data["per_bid_cost_source"],
-                expected_saving_percent=data["expected_saving_percent"],
-                bids_received=data["bids_received"],
-                staff_days=form.staff_days(),
-                external=form.external(),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Transaction costs saved")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.costs_save(
+            actor=request.user,
+            sourcing=sourcing,
+            day_rate=d["day_rate"],
+            per_bid_cost=d["per_bid_cost"],
+            per_bid_cost_source=d["per_bid_cost_source"],
+            expected_saving_percent=d["expected_saving_percent"],
+            bids_received=d["bids_received"],
+            staff_days=form.staff_days(),
+            external=form.external(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Transaction costs saved")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "costs_edit.html",
@@ -395,20 +371,20 @@ def criteria_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "social_value_weight": sourcing.social_value_weight,
     }
     form = CriteriaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.criteria_set(
-                actor=request.user,
-                sourcing=sourcing,
-                price=form.cleaned_data["price_weight"],
-                quality=form.cleaned_data["quality_weight"],
-                social_value=form.cleaned_data["social_value_weight"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Award criteria saved")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.criteria_set(
+            actor=request.user,
+            sourcing=sourcing,
+            price=d["price_weight"],
+            quality=d["quality_weight"],
+            social_value=d["social_value_weight"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Award criteria saved")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "criteria_edit.html", "Award criteria", sourcing=sourcing, form=form)
 
 
@@ -417,14 +393,12 @@ def criteria_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def bid_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = BidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        bid = _try(
-            form,
-            lambda: services.bid_record(actor=request.user, sourcing=sourcing, **form.cleaned_data),
-        )
-        if bid is not None:
-            messages.success(request, f"Bid recorded: {bid.bidder}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    bid = on_valid_post(
+        request, form, lambda d: services.bid_record(actor=request.user, sourcing=sourcing, **d)
+    )
+    if bid is not None:
+        messages.success(request, f"Bid recorded: {bid.bidder}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "bid_new.html", "Record a bid", sourcing=sourcing, form=form)
 
 
@@ -445,16 +419,12 @@ def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpRespon
         return _locked(request, sourcing, "You cannot change this bid", locked)
     initial = {name: getattr(found, name) for name in BidForm.base_fields}
     form = BidForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.bid_update(actor=request.user, bid=found, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, f"Bid changed: {saved.bidder}")
-            return redirect(
-                reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation"
-            )
+    saved = on_valid_post(
+        request, form, lambda d: services.bid_update(actor=request.user, bid=found, **d)
+    )
+    if saved is not None:
+        messages.success(request, f"Bid changed: {saved.bidder}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation")
     return _page(
         request, "bid_new.html", "Change a bid", sourcing=sourcing, form=form, editing=True
     )
@@ -503,25 +473,25 @@ def award(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "contract_end": sourcing.contract_end,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def award_to(data: dict[str, Any]) -> Bid:
         bid = sourcing.bids.get(pk=int(data["bid"]))
-        decision = _try(
-            form,
-            lambda: services.award_record(
-                actor=request.user,
-                sourcing=sourcing,
-                bid=bid,
-                awarded_on=data["awarded_on"],
-                rationale=data["rationale"],
-                decision_maker=data["decision_maker"],
-                contract_start=data["contract_start"],
-                contract_end=data["contract_end"],
-            ),
+        services.award_record(
+            actor=request.user,
+            sourcing=sourcing,
+            bid=bid,
+            awarded_on=data["awarded_on"],
+            rationale=data["rationale"],
+            decision_maker=data["decision_maker"],
+            contract_start=data["contract_start"],
+            contract_end=data["contract_end"],
         )
-        if decision is not None:
-            messages.success(request, f"Awarded to {bid.bidder}: the decision is in the log")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+        return bid
+
+    awarded = on_valid_post(request, form, award_to)
+    if awarded is not None:
+        messages.success(request, f"Awarded to {awarded.bidder}: the decision is in the log")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "award.html",
@@ -613,19 +583,17 @@ def market_filter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "awarded_to": saved.awarded_to,
         }
     form = MarketFilterForm(request.POST or None, initial=initial, buyers=view["buyers"])
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form,
-            lambda: services.market_filter_save(
-                actor=request.user, programme=programme, **form.cleaned_data
-            ),
+    done = on_valid_post(
+        request,
+        form,
+        lambda d: services.market_filter_save(actor=request.user, programme=programme, **d),
+    )
+    if done is not None:
+        messages.success(
+            request,
+            "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
         )
-        if done is not None:
-            messages.success(
-                request,
-                "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
-            )
-            return redirect("sourcing:market", pk=programme.pk)
+        return redirect("sourcing:market", pk=programme.pk)
     return _page(
         request,
         "market_filter.html",
@@ -715,16 +683,14 @@ def statement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     existing = MarketStatement.objects.filter(programme=programme).first()
     initial = {"text": existing.text if existing else services.statement_draft(programme)}
     form = StatementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.statement_save(
-                actor=request.user, programme=programme, text=form.cleaned_data["text"]
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Market position statement saved")
-            return redirect("sourcing:market", pk=programme.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.statement_save(actor=request.user, programme=programme, text=d["text"]),
+    )
+    if saved is not None:
+        messages.success(request, "Market position statement saved")
+        return redirect("sourcing:market", pk=programme.pk)
     return _page(
         request,
         "statement_edit.html",
