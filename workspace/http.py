@@ -35,8 +35,9 @@ def on_valid_post(
 
     A :class:`~django.core.exceptions.ValidationError` the service raises is copied onto the
     form, field by field, for the page's error summary. Returns what the service returned, or
-    ``None`` when the request is not a POST, the form is invalid or the service refused. It
-    checks no permission: the view does that before, and the service again.
+    ``None`` when the request is not a POST, the form is invalid or the service refused (so
+    the service returns what it made or changed, never ``None``). It checks no permission:
+    the view does that before, and the service again.
     """
     if request.method != "POST" or not form.is_valid():
         return None
