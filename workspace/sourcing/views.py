@@ -9,7 +9,7 @@ neither, so they are refused everywhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from django.contrib import messages
@@ -49,6 +49,7 @@ from workspace.sourcing.models import (
 )
 
 GET_POST = require_http_methods(["GET", "POST"])
+Part = TypeVar("Part", Milestone, Bid)
 
 
 def _may(request: HttpRequest, programme: Programme, capability: Capability) -> bool:
@@ -78,6 +79,14 @@ def _programme(request: HttpRequest, pk: int, capability: Capability) -> Program
     programme = get_object_or_404(Programme.objects.select_related("organisation"), pk=pk)
     _require(request, programme, capability)
     return programme
+
+
+def _part(request: HttpRequest, pk: int, model: type[Part], part: int) -> Part:
+    """One milestone or bid of sourcing ``pk``, for its editors (404 if it is another's)."""
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    found = get_object_or_404(model, pk=part, sourcing=sourcing)
+    found.sourcing = sourcing
+    return found
 
 
 def _page(request: HttpRequest, template: str, title: str, **context: Any) -> HttpResponse:
@@ -217,13 +226,6 @@ def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, "milestone_new.html", "Add a milestone", sourcing=sourcing, form=form)
 
 
-def _milestone(request: HttpRequest, pk: int, milestone: int) -> Milestone:
-    sourcing = _sourcing(request, pk, Capability.EDIT)
-    found = get_object_or_404(Milestone, pk=milestone, sourcing=sourcing)
-    found.sourcing = sourcing
-    return found
-
-
 def _locked(request: HttpRequest, sourcing: Sourcing, title: str, reason: str) -> HttpResponse:
     """The page that says why a record can no longer change (refused, not an error)."""
     return _page(request, "locked.html", title, sourcing=sourcing, reason=reason)
@@ -270,7 +272,7 @@ def _removal(
 @login_required
 @GET_POST
 def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
-    found = _milestone(request, pk, milestone)
+    found = _part(request, pk, Milestone, milestone)
     sourcing = found.sourcing
     locked = services.milestone_locked_reason(found)
     if locked:
@@ -296,7 +298,7 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -
 @login_required
 @GET_POST
 def milestone_delete(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
-    found = _milestone(request, pk, milestone)
+    found = _part(request, pk, Milestone, milestone)
     return _removal(
         request,
         found.sourcing,
@@ -402,17 +404,10 @@ def bid_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _page(request, "bid_new.html", "Record a bid", sourcing=sourcing, form=form)
 
 
-def _bid(request: HttpRequest, pk: int, bid: int) -> Bid:
-    sourcing = _sourcing(request, pk, Capability.EDIT)
-    found = get_object_or_404(Bid, pk=bid, sourcing=sourcing)
-    found.sourcing = sourcing
-    return found
-
-
 @login_required
 @GET_POST
 def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
-    found = _bid(request, pk, bid)
+    found = _part(request, pk, Bid, bid)
     sourcing = found.sourcing
     locked = services.bid_locked_reason(found)
     if locked:
@@ -433,7 +428,7 @@ def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpRespon
 @login_required
 @GET_POST
 def bid_delete(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
-    found = _bid(request, pk, bid)
+    found = _part(request, pk, Bid, bid)
     return _removal(
         request,
         found.sourcing,
