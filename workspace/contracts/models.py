@@ -8,7 +8,7 @@ term, how it pays, and the **KPIs** it is measured against. Each period the prov
 sent is ever overwritten. Ratings are derived by ``spiral.spc.ratings``; a commissioner's
 override is kept as a :class:`RatingOverride` beside the derived rating.
 
-Changes go through ``services.py``, which records each in the audit trail.
+Changes go through the ``services`` package, which records each in the audit trail.
 """
 
 from __future__ import annotations

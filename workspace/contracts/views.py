@@ -8,6 +8,7 @@ submits returns. Anyone else gets "not found".
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -49,7 +50,7 @@ from workspace.contracts.models import KPI, Agreement, Return
 from workspace.contracts.performance import kpi_performance, spend_position
 from workspace.contracts.renewals import renewals_calendar
 from workspace.cycles.models import Programme
-from workspace.http import AuthenticatedHttpRequest
+from workspace.http import AuthenticatedHttpRequest, ServiceForm, on_valid_post
 
 GET_POST = require_http_methods(["GET", "POST"])
 
@@ -104,36 +105,33 @@ def agreement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     ).distinct()
     providers = Organisation.objects.filter(kind=Organisation.Kind.PROVIDER)
     form = AgreementForm(request.POST or None, programmes=programmes, providers=providers)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            agreement = services.agreement_create(
-                actor=request.user,
-                programme=data["programme"],
-                reference=data["reference"],
-                title=data["title"],
-                kind=data["kind"],
-                provider=data["provider"],
-                in_house_unit=data["in_house_unit"],
-                value=data["value"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                payment_mechanism=data["payment_mechanism"],
-                return_frequency=data["return_frequency"],
-                extension_options=data["extension_options"],
-                extension_months_available=data["extension_months_available"],
-                break_clauses=data["break_clauses"],
-                description=data["description"],
-                cycle=data["decision"].cycle
-                if data["decision"]
-                else data["programme"].current_cycle(),
-                decision=data["decision"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, f"Agreement recorded: {agreement}. Now add its KPIs.")
-            return redirect("contracts:agreement", pk=agreement.pk)
+    agreement = on_valid_post(
+        request,
+        form,
+        lambda data: services.agreement_create(
+            actor=request.user,
+            programme=data["programme"],
+            reference=data["reference"],
+            title=data["title"],
+            kind=data["kind"],
+            provider=data["provider"],
+            in_house_unit=data["in_house_unit"],
+            value=data["value"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            payment_mechanism=data["payment_mechanism"],
+            return_frequency=data["return_frequency"],
+            extension_options=data["extension_options"],
+            extension_months_available=data["extension_months_available"],
+            break_clauses=data["break_clauses"],
+            description=data["description"],
+            cycle=data["decision"].cycle if data["decision"] else data["programme"].current_cycle(),
+            decision=data["decision"],
+        ),
+    )
+    if agreement is not None:
+        messages.success(request, f"Agreement recorded: {agreement}. Now add its KPIs.")
+        return redirect("contracts:agreement", pk=agreement.pk)
     return _page(request, "agreement_new.html", "Record an agreement", form=form)
 
 
@@ -170,23 +168,18 @@ def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def _form_page(
     request: AuthenticatedHttpRequest,
     agreement: Agreement,
-    form: Any,
+    form: ServiceForm,
     *,
     title: str,
     fields: list[str],
     button: str,
-    action: Any,
+    action: Callable[[dict[str, Any]], object],
     done: str,
     multipart: bool = False,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, done)
-            return redirect("contracts:agreement", pk=agreement.pk)
+    if on_valid_post(request, form, action) is not None:
+        messages.success(request, done)
+        return redirect("contracts:agreement", pk=agreement.pk)
     return _page(
         request,
         "form.html",
@@ -426,20 +419,16 @@ def rating_override(request: AuthenticatedHttpRequest, pk: int, kpi: int) -> Htt
     ret = _return_for(request, pk, edit=True)
     measure = get_object_or_404(KPI, pk=kpi, agreement=ret.agreement)
     form = OverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rating_override(
-                actor=request.user,
-                kpi=measure,
-                ret=ret,
-                rating=form.cleaned_data["rating"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Rating overridden")
-            return redirect("contracts:performance", pk=ret.agreement_id)
+    overridden = on_valid_post(
+        request,
+        form,
+        lambda d: services.rating_override(
+            actor=request.user, kpi=measure, ret=ret, rating=d["rating"], reason=d["reason"]
+        ),
+    )
+    if overridden is not None:
+        messages.success(request, "Rating overridden")
+        return redirect("contracts:performance", pk=ret.agreement_id)
     return _page(
         request,
         "form.html",
@@ -483,24 +472,24 @@ def return_edit(request: AuthenticatedHttpRequest, pk: int, period: str) -> Http
             else:
                 initial[f"kpi-{value.kpi_id}-value"] = format(value.value.normalize(), "f")
     form = ReturnForm(request.POST or None, agreement=agreement, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        try:
-            saved = services.return_save(
-                actor=request.user,
-                agreement=agreement,
-                period_start=period_start,
-                entries=form.entries(),
-                spend=form.cleaned_data["spend"],
-                activity=form.cleaned_data["activity"],
-                narrative=form.cleaned_data["narrative"],
-                submit=submit,
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Return submitted" if submit else "Draft saved")
-            return redirect("contracts:return", pk=saved.pk)
+    submit = request.POST.get("action") == "submit"
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.return_save(
+            actor=request.user,
+            agreement=agreement,
+            period_start=period_start,
+            entries=form.entries(),
+            spend=d["spend"],
+            activity=d["activity"],
+            narrative=d["narrative"],
+            submit=submit,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Return submitted" if submit else "Draft saved")
+        return redirect("contracts:return", pk=saved.pk)
     return _page(
         request,
         "return_form.html",
@@ -537,14 +526,14 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def return_query(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ret = _return_for(request, pk, edit=True)
     form = QueryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.return_query(actor=request.user, ret=ret, message=form.cleaned_data["message"])
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            messages.success(request, "Query sent to the provider")
-            return redirect("contracts:return", pk=ret.pk)
+    query = on_valid_post(
+        request,
+        form,
+        lambda d: services.return_query(actor=request.user, ret=ret, message=d["message"]),
+    )
+    if query is not None:
+        messages.success(request, "Query sent to the provider")
+        return redirect("contracts:return", pk=ret.pk)
     return _page(
         request,
         "form.html",

@@ -8,7 +8,8 @@ neither, so they are refused everywhere.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 from django.contrib import messages
@@ -23,7 +24,7 @@ from spiral.charts.bars import bar_chart
 from spiral.sourcing.routes import route as route_of
 from workspace.accounts.access import Capability, has_capability
 from workspace.cycles.models import Cycle, Programme
-from workspace.http import AuthenticatedHttpRequest
+from workspace.http import AuthenticatedHttpRequest, on_valid_post
 from workspace.sourcing import services
 from workspace.sourcing.forms import (
     ACTIVITY_LABELS,
@@ -48,6 +49,7 @@ from workspace.sourcing.models import (
 )
 
 GET_POST = require_http_methods(["GET", "POST"])
+Part = TypeVar("Part", Milestone, Bid)
 
 
 def _may(request: HttpRequest, programme: Programme, capability: Capability) -> bool:
@@ -79,17 +81,16 @@ def _programme(request: HttpRequest, pk: int, capability: Capability) -> Program
     return programme
 
 
+def _part(request: HttpRequest, pk: int, model: type[Part], part: int) -> Part:
+    """One milestone or bid of sourcing ``pk``, for its editors (404 if it is another's)."""
+    sourcing = _sourcing(request, pk, Capability.EDIT)
+    found = get_object_or_404(model, pk=part, sourcing=sourcing)
+    found.sourcing = sourcing
+    return found
+
+
 def _page(request: HttpRequest, template: str, title: str, **context: Any) -> HttpResponse:
     return render(request, f"sourcing/{template}", {"title": title, **context})
-
-
-def _try(form: Any, call: Any) -> Any:
-    """Run a service call, copying its rule breaches onto the form; ``None`` when refused."""
-    try:
-        return call()
-    except ValidationError as error:
-        form.add_service_error(error)
-        return None
 
 
 # --- routes ---------------------------------------------------------------------------------
@@ -115,14 +116,12 @@ def sourcing_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sourcing_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk, Capability.EDIT)
     form = SourcingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        sourcing = _try(
-            form,
-            lambda: services.sourcing_create(actor=request.user, cycle=cycle, **form.cleaned_data),
-        )
-        if sourcing is not None:
-            messages.success(request, f"Route chosen: {route_of(sourcing.route).label}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    sourcing = on_valid_post(
+        request, form, lambda d: services.sourcing_create(actor=request.user, cycle=cycle, **d)
+    )
+    if sourcing is not None:
+        messages.success(request, f"Route chosen: {route_of(sourcing.route).label}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "sourcing_new.html", "Choose a sourcing route", cycle=cycle, form=form)
 
 
@@ -179,16 +178,14 @@ def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     initial = {name: getattr(sourcing, name) for name in SourcingForm.base_fields}
     form = SourcingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.sourcing_update(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"Saved: {saved.title}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.sourcing_update(actor=request.user, sourcing=sourcing, **d),
+    )
+    if saved is not None:
+        messages.success(request, f"Saved: {saved.title}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "sourcing_new.html",
@@ -204,16 +201,14 @@ def sourcing_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = TerminationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.sourcing_terminate(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Termination recorded: a termination notice follows")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.sourcing_terminate(actor=request.user, sourcing=sourcing, **d),
+    )
+    if saved is not None:
+        messages.success(request, "Termination recorded: a termination notice follows")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "terminate.html", "Record an early end", sourcing=sourcing, form=form)
 
 
@@ -222,24 +217,13 @@ def terminate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def milestone_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = MilestoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        added = _try(
-            form,
-            lambda: services.milestone_add(
-                actor=request.user, sourcing=sourcing, **form.cleaned_data
-            ),
-        )
-        if added is not None:
-            messages.success(request, f"Milestone added: {added.title}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    added = on_valid_post(
+        request, form, lambda d: services.milestone_add(actor=request.user, sourcing=sourcing, **d)
+    )
+    if added is not None:
+        messages.success(request, f"Milestone added: {added.title}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "milestone_new.html", "Add a milestone", sourcing=sourcing, form=form)
-
-
-def _milestone(request: HttpRequest, pk: int, milestone: int) -> Milestone:
-    sourcing = _sourcing(request, pk, Capability.EDIT)
-    found = get_object_or_404(Milestone, pk=milestone, sourcing=sourcing)
-    found.sourcing = sourcing
-    return found
 
 
 def _locked(request: HttpRequest, sourcing: Sourcing, title: str, reason: str) -> HttpResponse:
@@ -247,26 +231,60 @@ def _locked(request: HttpRequest, sourcing: Sourcing, title: str, reason: str) -
     return _page(request, "locked.html", title, sourcing=sourcing, reason=reason)
 
 
+def _removal(
+    request: HttpRequest,
+    sourcing: Sourcing,
+    *,
+    what: str,
+    name: str,
+    question: str,
+    rows: Sequence[tuple[str, str]],
+    locked: str,
+    remove: Callable[[], object],
+    section: str,
+    effect: str = "",
+) -> HttpResponse:
+    """Remove one record of a sourcing, after a confirmation page.
+
+    The caller has already checked that the user may edit ``sourcing`` and found the record
+    in it. A record that can no longer change (``locked`` names why) gets the locked page;
+    a GET shows ``question``, the record's ``rows`` and what removing it does (``effect``,
+    by default that the ``what`` leaves the record); a POST calls ``remove`` (a service that
+    deletes and audits), says so, and returns to the sourcing page's ``section``.
+    """
+    if locked:
+        return _locked(request, sourcing, f"You cannot remove this {what}", locked)
+    if request.method == "POST":
+        remove()
+        messages.success(request, f"{what.capitalize()} removed: {name}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + f"#{section}")
+    return _page(
+        request,
+        "confirm_delete.html",
+        question,
+        sourcing=sourcing,
+        what=what,
+        rows=rows,
+        effect=effect or f"The {what} is removed from the record.",
+    )
+
+
 @login_required
 @GET_POST
 def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
-    found = _milestone(request, pk, milestone)
+    found = _part(request, pk, Milestone, milestone)
     sourcing = found.sourcing
     locked = services.milestone_locked_reason(found)
     if locked:
         return _locked(request, sourcing, "You cannot change this milestone", locked)
     initial = {name: getattr(found, name) for name in MilestoneForm.base_fields}
     form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.milestone_update(
-                actor=request.user, milestone=found, **form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, f"Milestone changed: {saved.title}")
-            return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
+    saved = on_valid_post(
+        request, form, lambda d: services.milestone_update(actor=request.user, milestone=found, **d)
+    )
+    if saved is not None:
+        messages.success(request, f"Milestone changed: {saved.title}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
     return _page(
         request,
         "milestone_new.html",
@@ -280,28 +298,22 @@ def milestone_edit(request: AuthenticatedHttpRequest, pk: int, milestone: int) -
 @login_required
 @GET_POST
 def milestone_delete(request: AuthenticatedHttpRequest, pk: int, milestone: int) -> HttpResponse:
-    found = _milestone(request, pk, milestone)
-    sourcing = found.sourcing
-    locked = services.milestone_locked_reason(found, deleting=True)
-    if locked:
-        return _locked(request, sourcing, "You cannot remove this milestone", locked)
-    if request.method == "POST":
-        title = found.title
-        services.milestone_delete(actor=request.user, milestone=found)
-        messages.success(request, f"Milestone removed: {title}")
-        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#timeline")
-    return _page(
+    found = _part(request, pk, Milestone, milestone)
+    return _removal(
         request,
-        "confirm_delete.html",
-        f"Remove the milestone {found.title}?",
-        sourcing=sourcing,
+        found.sourcing,
         what="milestone",
+        name=found.title,
+        question=f"Remove the milestone {found.title}?",
         rows=[
             ("Milestone", found.title),
             ("Kind", found.get_kind_display()),
             ("Due", found.due_on.strftime("%d %B %Y")),
             ("Met", found.met_on.strftime("%d %B %Y") if found.met_on else "Not yet"),
         ],
+        locked=services.milestone_locked_reason(found, deleting=True),
+        remove=lambda: services.milestone_delete(actor=request.user, milestone=found),
+        section="timeline",
     )
 
 
@@ -320,25 +332,24 @@ def costs_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             for field in TransactionCosts._meta.concrete_fields
         }
     form = CostsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = _try(
-            form,
-            lambda: services.costs_save(
-                actor=request.user,
-                sourcing=sourcing,
-                day_rate=data["day_rate"],
-                per_bid_cost=data["per_bid_cost"],
-                per_bid_cost_source=data["per_bid_cost_source"],
-                expected_saving_percent=data["expected_saving_percent"],
-                bids_received=data["bids_received"],
-                staff_days=form.staff_days(),
-                external=form.external(),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Transaction costs saved")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.costs_save(
+            actor=request.user,
+            sourcing=sourcing,
+            day_rate=d["day_rate"],
+            per_bid_cost=d["per_bid_cost"],
+            per_bid_cost_source=d["per_bid_cost_source"],
+            expected_saving_percent=d["expected_saving_percent"],
+            bids_received=d["bids_received"],
+            staff_days=form.staff_days(),
+            external=form.external(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Transaction costs saved")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "costs_edit.html",
@@ -362,20 +373,20 @@ def criteria_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "social_value_weight": sourcing.social_value_weight,
     }
     form = CriteriaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.criteria_set(
-                actor=request.user,
-                sourcing=sourcing,
-                price=form.cleaned_data["price_weight"],
-                quality=form.cleaned_data["quality_weight"],
-                social_value=form.cleaned_data["social_value_weight"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Award criteria saved")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.criteria_set(
+            actor=request.user,
+            sourcing=sourcing,
+            price=d["price_weight"],
+            quality=d["quality_weight"],
+            social_value=d["social_value_weight"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Award criteria saved")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "criteria_edit.html", "Award criteria", sourcing=sourcing, form=form)
 
 
@@ -384,44 +395,31 @@ def criteria_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def bid_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     sourcing = _sourcing(request, pk, Capability.EDIT)
     form = BidForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        bid = _try(
-            form,
-            lambda: services.bid_record(actor=request.user, sourcing=sourcing, **form.cleaned_data),
-        )
-        if bid is not None:
-            messages.success(request, f"Bid recorded: {bid.bidder}")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+    bid = on_valid_post(
+        request, form, lambda d: services.bid_record(actor=request.user, sourcing=sourcing, **d)
+    )
+    if bid is not None:
+        messages.success(request, f"Bid recorded: {bid.bidder}")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(request, "bid_new.html", "Record a bid", sourcing=sourcing, form=form)
-
-
-def _bid(request: HttpRequest, pk: int, bid: int) -> Bid:
-    sourcing = _sourcing(request, pk, Capability.EDIT)
-    found = get_object_or_404(Bid, pk=bid, sourcing=sourcing)
-    found.sourcing = sourcing
-    return found
 
 
 @login_required
 @GET_POST
 def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
-    found = _bid(request, pk, bid)
+    found = _part(request, pk, Bid, bid)
     sourcing = found.sourcing
     locked = services.bid_locked_reason(found)
     if locked:
         return _locked(request, sourcing, "You cannot change this bid", locked)
     initial = {name: getattr(found, name) for name in BidForm.base_fields}
     form = BidForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.bid_update(actor=request.user, bid=found, **form.cleaned_data),
-        )
-        if saved is not None:
-            messages.success(request, f"Bid changed: {saved.bidder}")
-            return redirect(
-                reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation"
-            )
+    saved = on_valid_post(
+        request, form, lambda d: services.bid_update(actor=request.user, bid=found, **d)
+    )
+    if saved is not None:
+        messages.success(request, f"Bid changed: {saved.bidder}")
+        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation")
     return _page(
         request, "bid_new.html", "Change a bid", sourcing=sourcing, form=form, editing=True
     )
@@ -430,28 +428,23 @@ def bid_edit(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpRespon
 @login_required
 @GET_POST
 def bid_delete(request: AuthenticatedHttpRequest, pk: int, bid: int) -> HttpResponse:
-    found = _bid(request, pk, bid)
-    sourcing = found.sourcing
-    locked = services.bid_locked_reason(found)
-    if locked:
-        return _locked(request, sourcing, "You cannot remove this bid", locked)
-    if request.method == "POST":
-        bidder = found.bidder
-        services.bid_delete(actor=request.user, bid=found)
-        messages.success(request, f"Bid removed: {bidder}")
-        return redirect(reverse("sourcing:sourcing", kwargs={"pk": sourcing.pk}) + "#evaluation")
-    return _page(
+    found = _part(request, pk, Bid, bid)
+    return _removal(
         request,
-        "confirm_delete.html",
-        f"Remove the bid from {found.bidder}?",
-        sourcing=sourcing,
+        found.sourcing,
         what="bid",
+        name=found.bidder,
+        question=f"Remove the bid from {found.bidder}?",
         rows=[
             ("Bidder", found.bidder),
             ("Price", f"£{found.price:,.0f}"),
             ("Quality score", str(found.quality_score)),
             ("Social value score", str(found.social_value_score)),
         ],
+        locked=services.bid_locked_reason(found),
+        remove=lambda: services.bid_delete(actor=request.user, bid=found),
+        section="evaluation",
+        effect="The bid is removed from the record and from the scoring.",
     )
 
 
@@ -475,25 +468,25 @@ def award(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "contract_end": sourcing.contract_end,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def award_to(data: dict[str, Any]) -> Bid:
         bid = sourcing.bids.get(pk=int(data["bid"]))
-        decision = _try(
-            form,
-            lambda: services.award_record(
-                actor=request.user,
-                sourcing=sourcing,
-                bid=bid,
-                awarded_on=data["awarded_on"],
-                rationale=data["rationale"],
-                decision_maker=data["decision_maker"],
-                contract_start=data["contract_start"],
-                contract_end=data["contract_end"],
-            ),
+        services.award_record(
+            actor=request.user,
+            sourcing=sourcing,
+            bid=bid,
+            awarded_on=data["awarded_on"],
+            rationale=data["rationale"],
+            decision_maker=data["decision_maker"],
+            contract_start=data["contract_start"],
+            contract_end=data["contract_end"],
         )
-        if decision is not None:
-            messages.success(request, f"Awarded to {bid.bidder}: the decision is in the log")
-            return redirect("sourcing:sourcing", pk=sourcing.pk)
+        return bid
+
+    awarded = on_valid_post(request, form, award_to)
+    if awarded is not None:
+        messages.success(request, f"Awarded to {awarded.bidder}: the decision is in the log")
+        return redirect("sourcing:sourcing", pk=sourcing.pk)
     return _page(
         request,
         "award.html",
@@ -585,19 +578,17 @@ def market_filter_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "awarded_to": saved.awarded_to,
         }
     form = MarketFilterForm(request.POST or None, initial=initial, buyers=view["buyers"])
-    if request.method == "POST" and form.is_valid():
-        done = _try(
-            form,
-            lambda: services.market_filter_save(
-                actor=request.user, programme=programme, **form.cleaned_data
-            ),
+    done = on_valid_post(
+        request,
+        form,
+        lambda d: services.market_filter_save(actor=request.user, programme=programme, **d),
+    )
+    if done is not None:
+        messages.success(
+            request,
+            "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
         )
-        if done is not None:
-            messages.success(
-                request,
-                "Market filter saved" if done.is_set else "Market filter cleared: the whole market",
-            )
-            return redirect("sourcing:market", pk=programme.pk)
+        return redirect("sourcing:market", pk=programme.pk)
     return _page(
         request,
         "market_filter.html",
@@ -687,16 +678,14 @@ def statement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     existing = MarketStatement.objects.filter(programme=programme).first()
     initial = {"text": existing.text if existing else services.statement_draft(programme)}
     form = StatementForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _try(
-            form,
-            lambda: services.statement_save(
-                actor=request.user, programme=programme, text=form.cleaned_data["text"]
-            ),
-        )
-        if saved is not None:
-            messages.success(request, "Market position statement saved")
-            return redirect("sourcing:market", pk=programme.pk)
+    saved = on_valid_post(
+        request,
+        form,
+        lambda d: services.statement_save(actor=request.user, programme=programme, text=d["text"]),
+    )
+    if saved is not None:
+        messages.success(request, "Market position statement saved")
+        return redirect("sourcing:market", pk=programme.pk)
     return _page(
         request,
         "statement_edit.html",

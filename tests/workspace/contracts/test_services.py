@@ -12,6 +12,7 @@ from tests.workspace.contracts.conftest import START, Contracts, good_entries
 from workspace.audit.models import AuditEvent
 from workspace.contracts import services
 from workspace.contracts.models import KPI, Agreement, Return, ReturnVersion
+from workspace.contracts.services import returns as return_services
 from workspace.cycles.models import Programme
 from workspace.demo.personas import Cast
 
@@ -323,7 +324,7 @@ def test_a_return_lands_whole_or_not_at_all(
     def broken(**_: object) -> None:
         raise RuntimeError("the audit trail is unavailable")
 
-    monkeypatch.setattr(services, "audit_record", broken)
+    monkeypatch.setattr(return_services, "audit_record", broken)
     with pytest.raises(RuntimeError):
         _save(cast, contracts.agreement)
     assert not Return.objects.exists()
