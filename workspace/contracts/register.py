@@ -101,13 +101,19 @@ def register_csv(council: Organisation) -> str:
 _OCDS_STATUS = {"active": "active", "terminated": "terminated", "expired": "terminated"}
 
 
-def _party(organisation_id: str, name: str, role: str) -> dict[str, Any]:
-    return {"id": organisation_id, "name": name, "roles": [role]}
+def _party(
+    organisation_id: str, name: str, role: str, identifier: dict[str, str] | None = None
+) -> dict[str, Any]:
+    party: dict[str, Any] = {"id": organisation_id, "name": name, "roles": [role]}
+    if identifier is not None:
+        party["identifier"] = identifier
+    return party
 
 
 def register_ocds(council: Organisation, *, published_date: str) -> dict[str, Any]:
     """The published register as an OCDS 1.1 release package, one release per agreement."""
-    buyer_id = f"GB-GOR-{council.ons_code}" if council.ons_code else f"spiral-{council.slug}"
+    buyer = council.ocds_identifier
+    buyer_id = buyer.party_id
     releases = []
     uses_metrics = False
     for agreement in published_agreements(council):
@@ -153,7 +159,7 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
                 "language": "en",
                 "buyer": {"id": buyer_id, "name": council.name},
                 "parties": [
-                    _party(buyer_id, council.name, "buyer"),
+                    _party(buyer_id, council.name, "buyer", buyer.identifier(council.name)),
                     _party(supplier_id, agreement.provider_name, "supplier"),
                 ],
                 "awards": [

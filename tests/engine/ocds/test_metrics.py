@@ -41,7 +41,7 @@ def _record(kpis: tuple[RatedKPI, ...]) -> CommissioningRecord:
         title="Home care",
         description="Help at home.",
         route="pa23_open",
-        buyer_id="GB-LAC-E06099901",
+        buyer_id="spiral-kingsmere",
         buyer_name="Kingsmere Borough Council",
         value=900_000,
         planned=dt.date(2024, 6, 1),

@@ -27,6 +27,7 @@ from workspace.contracts.register import register_ocds
 from workspace.cycles.models import Cycle
 from workspace.demo.personas import Cast
 from workspace.sourcing import services as sourcing_services
+from workspace.sourcing.models import Sourcing
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +132,8 @@ def test_without_accepted_returns_the_register_has_targets_but_no_implementation
         assert len(release["contracts"][0]["agreedMetrics"]) == 2
 
 
-def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
-    cast: Cast, contracts: Contracts, cycle: Cycle
-) -> None:
+def _awarded_sourcing(cast: Cast, contracts: Contracts, cycle: Cycle) -> Sourcing:
+    """The route whose award made the contracts' agreement, with two accepted returns."""
     from tests.workspace.sourcing.conftest import evaluated
 
     procurement = cast.users["procurement"]
@@ -162,6 +162,13 @@ def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
     agreement.decision = decision
     agreement.save(update_fields=["decision"])
     _returns(cast, agreement, accept=2)
+    return sourcing
+
+
+def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
+    cast: Cast, contracts: Contracts, cycle: Cycle
+) -> None:
+    sourcing = _awarded_sourcing(cast, contracts, cycle)
     package = sourcing_services.ocds_package(sourcing, uri="https://example.org/ocds.json")
     _valid(package)
     assert package["extensions"] == [EXTENSION]
@@ -171,3 +178,28 @@ def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
     assert implementation["date"].startswith("2024-02-29")
     notices = sourcing_services.notices(sourcing)
     assert [n["noticeType"] for n in notices][-1] == "UK9"
+
+
+def test_the_council_is_the_same_party_in_the_sourcing_ocds_and_the_register(
+    cast: Cast, contracts: Contracts, cycle: Cycle
+) -> None:
+    # Kingsmere holds a GSS code only: no organisation identifier list takes one, so both
+    # publications name it by the one fallback, spiral-<slug>, with no identifier object.
+    council = cast.organisations["council"]
+    assert council.ons_code
+    sourcing = _awarded_sourcing(cast, contracts, cycle)
+    sourced = sourcing_services.ocds_package(sourcing, uri="https://example.org/ocds.json")
+    register = register_ocds(council, published_date="2026-01-01T00:00:00Z")
+    buyers = [r["buyer"] for r in sourced["releases"] + register["releases"]]
+    assert {b["id"] for b in buyers} == {f"spiral-{council.slug}"}
+    parties = [
+        p
+        for r in sourced["releases"] + register["releases"]
+        for p in r.get("parties", [])
+        if "buyer" in p["roles"]
+    ]
+    assert parties
+    assert all(p["id"] == f"spiral-{council.slug}" for p in parties)
+    assert all("identifier" not in p for p in parties)
+    assert "GB-GOR" not in json.dumps(register) + json.dumps(sourced)
+    assert "GB-LAC" not in json.dumps(register) + json.dumps(sourced)
