@@ -21,7 +21,8 @@ notices follow the Procurement Act 2023 notice numbering (Cabinet Office, *Guida
 2024). Routes that are not procurement (grant, in-house agreement, partnership, pooled budget)
 publish OCDS for transparency but give no UK notices. A record with KPIs carries them as the
 OCDS Metrics extension's ``agreedMetrics`` on its contract and ``metrics`` in its
-implementation (:mod:`spiral.ocds.metrics`), and its package declares the extension.
+implementation, each rating as the UK extension's ``measureClassification``
+(:mod:`spiral.ocds.metrics`), and its package declares the extensions.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
-from spiral.ocds.metrics import RatedKPI, agreed_metrics, implementation_metrics
+from spiral.ocds.metrics import RatedKPI, agreed_metrics, extensions, implementation_metrics
 from spiral.sourcing.routes import NOTICE_TYPES, route
 
 __all__ = [
@@ -379,7 +379,7 @@ def ocds_release_package(
         "publishedDate": published.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "publisher": {"name": publisher},
         "license": "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-        **({"extensions": [METRICS_EXTENSION]} if record.kpis else {}),
+        **({"extensions": extensions(record.kpis)} if record.kpis else {}),
         "releases": ocds_releases(record),
     }
 

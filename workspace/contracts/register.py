@@ -12,8 +12,7 @@ import io
 from typing import Any
 
 from spiral.ocds.identifiers import make_ocid
-from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
-from spiral.ocds.metrics import agreed_metrics, implementation_metrics
+from spiral.ocds.metrics import RatedKPI, agreed_metrics, extensions, implementation_metrics
 from workspace.accounts.models import Organisation
 from workspace.contracts.models import Agreement
 from workspace.contracts.performance import kpi_performance, published_kpis
@@ -115,7 +114,7 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
     buyer = council.ocds_identifier
     buyer_id = buyer.party_id
     releases = []
-    uses_metrics = False
+    published: list[RatedKPI] = []
     for agreement in published_agreements(council):
         # "agreement" keeps these apart from the ocids of sourcing records, which share
         # the prefix and the organisation's slug.
@@ -143,7 +142,7 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         tag = ["contract"]
         if kpis:
             contract["agreedMetrics"] = agreed_metrics(kpis)
-            uses_metrics = True
+            published.extend(kpis)
         rated = implementation_metrics(kpis)
         if rated:
             # The contract performance notice's content: each KPI's rating per period.
@@ -179,6 +178,6 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         "version": "1.1",
         "publishedDate": published_date,
         "publisher": {"name": council.name},
-        **({"extensions": [METRICS_EXTENSION]} if uses_metrics else {}),
+        **({"extensions": extensions(published)} if published else {}),
         "releases": releases,
     }

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from spiral.ocds.metrics import EXTENSION, RATING_CODES
+from spiral.ocds.metrics import EXTENSION, RATING_CODES, UK_EXTENSION
 from spiral.ocds.problems import ProblemReport
 from spiral.ocds.validation import validate_item
 from tests.workspace.contracts.conftest import START, Contracts, good_entries
@@ -97,7 +97,7 @@ def test_the_register_ocds_carries_the_ratings_and_stays_valid(
     _returns(cast, agreement, accept=2)
     package = json.loads(Client().get("/public/kingsmere/register-ocds.json").content)
     _valid(package)
-    assert package["extensions"] == [EXTENSION]
+    assert package["extensions"] == [EXTENSION, UK_EXTENSION]
     release = next(
         r for r in package["releases"] if r["ocid"].endswith(f"-agreement-{agreement.pk}")
     )
@@ -108,13 +108,13 @@ def test_the_register_ocds_carries_the_ratings_and_stays_valid(
     published = {k.title: k for k in published_kpis(agreement)}
     for metric in contract["implementation"]["metrics"]:
         periods = published[metric["title"]].periods
-        assert [o["measure"] for o in metric["observations"]] == [
+        assert [o["measureClassification"]["id"] for o in metric["observations"]] == [
             RATING_CODES[p.rating][0] for p in periods
         ]
         assert [o["notes"] for o in metric["observations"]] == [
             RATING_CODES[p.rating][1] for p in periods
         ]
-        assert all("value" not in o for o in metric["observations"])
+        assert all("value" not in o and "measure" not in o for o in metric["observations"])
     text = json.dumps(package)
     assert "Private narrative" not in text
     assert '"numerator"' not in text
@@ -171,7 +171,7 @@ def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
     sourcing = _awarded_sourcing(cast, contracts, cycle)
     package = sourcing_services.ocds_package(sourcing, uri="https://example.org/ocds.json")
     _valid(package)
-    assert package["extensions"] == [EXTENSION]
+    assert package["extensions"] == [EXTENSION, UK_EXTENSION]
     implementation = next(r for r in package["releases"] if r["tag"] == ["implementation"])
     metrics = implementation["contracts"][0]["implementation"]["metrics"]
     assert [len(m["observations"]) for m in metrics] == [2, 2]
