@@ -119,6 +119,7 @@ _PPON = re.compile(r"^[A-Z]{4}-\d{4}-[A-Z]{4}$")
 _ODS = re.compile(r"^[A-Z0-9]{1,9}$")
 _REGISTER = re.compile(r"^[A-Z]{3}$")
 _GSS = re.compile(r"^[EWSN]\d{8}$")
+_SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def organisation_identifier(
             )
             raise ValueError(message)
         return _scheme(LOCAL_AUTHORITY_SCHEMES[gss[0]], code)
-    if not _LOCAL.match(slug):
+    if not _SLUG.match(slug):
         message = f"{slug!r} cannot be part of a party id"
         raise ValueError(message)
     return OrganisationIdentifier("", "", f"{FALLBACK_PREFIX}-{slug}")
