@@ -24,7 +24,8 @@ organisation (buyer), in this order:
    These lists take the three-letter ISO 3166-2:GB (BS 6879) code, such as ``BNE`` for
    Barnet, **not** the ONS GSS code: a GSS code names a statistical geography, which changes
    when a boundary does, and no list in org-id.guide takes one. The nation is the first
-   letter of the council's GSS code (E, W, S, N);
+   letter of the council's GSS code (E, W, S, N). These registers were GOV.UK Registers,
+   frozen since that service closed in 2021, so a newer council may have no code in them;
 4. otherwise the fallback: the party id ``spiral-<slug>`` (the organisation's unique slug in
    Spiral) and no ``identifier`` object, as OCDS allows when no scheme applies.
 
