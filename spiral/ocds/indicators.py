@@ -25,9 +25,12 @@ How each field is read (OCDS 1.1 paths):
   on the party; or an identifier in a charity register (``GB-CHC``, ``GB-SC``, ``GB-NIC``)
   or the Mutuals Public Register (``GB-MPR``). Unknown otherwise.
 - **public body**: an identifier (``identifier/scheme`` or the prefix of the party ``id``) in
-  a register of public bodies: ``GB-GOR`` (government organisations), ``GB-LAE``, ``GB-LAS``,
-  ``GB-LANI``, ``GB-PLA`` (local authorities), ``GB-LAC`` (local authority codes) and
-  ``GB-NHS``. Not a public body otherwise.
+  a list of public bodies in org-id.guide: ``GB-GOR`` (the retired Government Organisation
+  Register), ``GB-LAE``, ``GB-PLA``, ``GB-LAS``, ``GB-LANI`` (the registers of local authorities
+  of England, Wales, Scotland and Northern Ireland, as in :mod:`spiral.ocds.identifiers`) and
+  ``GB-NHS`` (ODS codes; ODS also codes some independent providers, so this may count a few
+  as public). Not a public body otherwise. ``GB-LAC`` is in no register and ``GB-PPON`` is
+  given to suppliers as well as buyers, so neither counts.
 - **repeat award**: a supplier award whose buyer and supplier also meet in another
   contracting process of the data.
 - **modified or extended**: an award or contract with ``amendments`` (or the deprecated
@@ -55,6 +58,7 @@ import orjson
 import pandas as pd
 
 from spiral.exceptions import InputError
+from spiral.ocds.identifiers import LOCAL_AUTHORITY_SCHEMES
 from spiral.spend.names import name_key
 
 __all__ = [
@@ -65,7 +69,9 @@ __all__ = [
     "read_compiled_releases",
 ]
 
-PUBLIC_SCHEMES = frozenset({"GB-GOR", "GB-LAE", "GB-LAS", "GB-LANI", "GB-PLA", "GB-LAC", "GB-NHS"})
+PUBLIC_SCHEMES = frozenset({"GB-GOR", "GB-NHS", *LOCAL_AUTHORITY_SCHEMES.values()})
+"""Organisation identifier lists of public bodies only (``docs/ocds.md``, *Organisation
+identifiers*)."""
 VCSE_SCHEMES = frozenset({"GB-CHC", "GB-SC", "GB-NIC", "GB-MPR"})
 GROUPINGS = ("country", "buyer", "market")
 

@@ -7,13 +7,19 @@ observation per period). Each metric has an ``id``, a ``title``, a ``description
 ``observations``; an observation has an ``id``, a ``period`` (``startDate``, ``endDate``), a
 ``measure`` or a ``value``, a ``unit`` (``name``) and ``notes``.
 
-Under the Procurement Act 2023 (s.71, assessing performance against the KPIs set under s.52;
-the contract performance notice of the Procurement Regulations 2024, UK9 among the UK
-notices) each KPI's assessment is one of *good*, *approaching target*, *requires
-improvement*, *inadequate* or *other* (:mod:`spiral.spc.ratings`). Spiral publishes the
-assessment only, never the figures a provider returned: each period's observation carries the
-rating as its ``measure`` (the code in :data:`RATING_CODES`) and the rating's words as its
-``notes``. The extension is declared in the package's ``extensions`` (:data:`EXTENSION`).
+Under the Procurement Act 2023 (s.71, assessing performance against the KPIs set under s.52)
+the contract performance notice (UK9) rates performance against the KPIs as one of *good*,
+*approaching target*, *requires improvement*, *inadequate* or *other* (Procurement Regulations
+2024, reg. 39(5); :mod:`spiral.spc.ratings`). Find a Tender publishes UK notices as OCDS with
+the Cabinet Office's UK extension (``cabinetoffice/ocds_uk_extension``), which adds an
+observation's ``measureClassification``: "whether the required standard has been met. In the
+UK, possible id values are met, slightlyBelow, below, significantlyBelow and other". Spiral
+follows it: each period's observation carries the rating as ``measureClassification`` (the id
+of :data:`RATING_CODES`, the regulation's rating as its ``description``) and the rating's
+words again as ``notes``; it publishes the assessment only, never the figures a provider
+returned, so a rated observation has no ``measure`` or ``value``. The packages declare the
+Metrics extension (:data:`EXTENSION`) and, once a period is rated, the UK extension
+(:data:`UK_EXTENSION`): :func:`extensions`.
 """
 
 from __future__ import annotations
@@ -26,9 +32,11 @@ from typing import Any
 __all__ = [
     "EXTENSION",
     "RATING_CODES",
+    "UK_EXTENSION",
     "RatedKPI",
     "RatedPeriod",
     "agreed_metrics",
+    "extensions",
     "implementation_metrics",
 ]
 
@@ -38,14 +46,22 @@ EXTENSION = (
 )
 """The Metrics extension, declared in a package that uses ``agreedMetrics`` or ``metrics``."""
 
+UK_EXTENSION = (
+    "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json"
+)
+"""The Cabinet Office's UK extension, as Find a Tender declares it: ``measureClassification``."""
+
 RATING_CODES = {
-    "good": ("good", "Good"),
-    "approaching_target": ("approachingTarget", "Approaching target"),
-    "requires_improvement": ("requiresImprovement", "Requires improvement"),
-    "inadequate": ("inadequate", "Inadequate"),
+    "good": ("met", "Good"),
+    "approaching_target": ("slightlyBelow", "Approaching target"),
+    "requires_improvement": ("below", "Requires improvement"),
+    "inadequate": ("significantlyBelow", "Inadequate"),
     "other": ("other", "Other"),
 }
-"""Spiral's rating (:mod:`spiral.spc.ratings`) → the code and words published."""
+"""Spiral's rating (:mod:`spiral.spc.ratings`) → the UK extension's ``measureClassification``
+id and the rating's name in the Procurement Regulations 2024, reg. 39(5). The pairs follow the
+regulation's descriptions: good, "meeting or exceeding"; approaching target, "close to
+meeting"; requires improvement, "below"; inadequate, "significantly below" the KPIs."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +145,9 @@ def implementation_metrics(kpis: Iterable[RatedKPI]) -> list[dict[str, Any]]:
       'observations': [{'id': 'kpi-1-2024-01-01',
                         'period': {'startDate': '2024-01-01T00:00:00Z',
                                    'endDate': '2024-01-31T23:59:59Z'},
-                        'measure': 'approachingTarget', 'notes': 'Approaching target'}]}]
+                        'measureClassification': {'id': 'slightlyBelow',
+                                                  'description': 'Approaching target'},
+                        'notes': 'Approaching target'}]}]
     """
     out = []
     for kpi in kpis:
@@ -146,7 +164,7 @@ def implementation_metrics(kpis: Iterable[RatedKPI]) -> list[dict[str, Any]]:
                 {
                     "id": f"{kpi.id}-{period.start.isoformat()}",
                     "period": {"startDate": _start(period.start), "endDate": _end(period.end)},
-                    "measure": code,
+                    "measureClassification": {"id": code, "description": words},
                     "notes": words,
                 }
             )
@@ -160,3 +178,25 @@ def implementation_metrics(kpis: Iterable[RatedKPI]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def extensions(kpis: Iterable[RatedKPI]) -> list[str]:
+    """The extensions a package publishing these KPIs declares.
+
+    The Metrics extension when there is a KPI; the UK extension too once a period is rated.
+
+    Examples
+    --------
+    >>> kpi = RatedKPI(id="kpi-1", title="Visits on time", unit="%")
+    >>> extensions([]), extensions([kpi]) == [EXTENSION]
+    ([], True)
+    >>> rated = RatedKPI(id="kpi-1", title="Visits on time", unit="%",
+    ...     periods=(RatedPeriod(dt.date(2024, 1, 1), dt.date(2024, 1, 31), "good"),))
+    >>> extensions([rated]) == [EXTENSION, UK_EXTENSION]
+    True
+    """
+    listed = list(kpis)
+    if not listed:
+        return []
+    rated = any(kpi.periods for kpi in listed)
+    return [EXTENSION, UK_EXTENSION] if rated else [EXTENSION]

@@ -21,7 +21,8 @@ notices follow the Procurement Act 2023 notice numbering (Cabinet Office, *Guida
 2024). Routes that are not procurement (grant, in-house agreement, partnership, pooled budget)
 publish OCDS for transparency but give no UK notices. A record with KPIs carries them as the
 OCDS Metrics extension's ``agreedMetrics`` on its contract and ``metrics`` in its
-implementation (:mod:`spiral.ocds.metrics`), and its package declares the extension.
+implementation, each rating as the UK extension's ``measureClassification``
+(:mod:`spiral.ocds.metrics`), and its package declares the extensions.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
-from spiral.ocds.metrics import RatedKPI, agreed_metrics, implementation_metrics
+from spiral.ocds.metrics import RatedKPI, agreed_metrics, extensions, implementation_metrics
 from spiral.sourcing.routes import NOTICE_TYPES, route
 
 __all__ = [
@@ -82,7 +82,11 @@ class BidderEntry:
 
 @dataclass(frozen=True)
 class CommissioningRecord:
-    """What Spiral knows of one sourcing of a service, as plain data."""
+    """What Spiral knows of one sourcing of a service, as plain data.
+
+    ``buyer_id`` is the buyer's party id and ``buyer_scheme``/``buyer_scheme_id`` its identifier
+    when it has one, both from :func:`spiral.ocds.identifiers.organisation_identifier`.
+    """
 
     ocid: str
     title: str
@@ -107,6 +111,8 @@ class CommissioningRecord:
     contract_signed: dt.date | None = None
     terminated: dt.date | None = None
     kpis: tuple[RatedKPI, ...] = ()
+    buyer_scheme: str = ""
+    buyer_scheme_id: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -156,6 +162,21 @@ def _party(bid: BidderEntry, roles: list[str]) -> dict[str, Any]:
     return party
 
 
+def _buyer_party(record: CommissioningRecord) -> dict[str, Any]:
+    party: dict[str, Any] = {
+        "id": record.buyer_id,
+        "name": record.buyer_name,
+        "roles": ["buyer", "procuringEntity"],
+    }
+    if record.buyer_scheme and record.buyer_scheme_id:
+        party["identifier"] = {
+            "scheme": record.buyer_scheme,
+            "id": record.buyer_scheme_id,
+            "legalName": record.buyer_name,
+        }
+    return party
+
+
 def _implementation(
     record: CommissioningRecord, started: dt.date
 ) -> tuple[dt.date, dict[str, Any]] | None:
@@ -191,7 +212,7 @@ def ocds_releases(record: CommissioningRecord) -> list[dict[str, Any]]:
     --------
     >>> record = CommissioningRecord(
     ...     ocid="ocds-example-1", title="Home care", description="Help at home.",
-    ...     route="pa23_open", buyer_id="GB-LAC-E06099901", buyer_name="Kingsmere",
+    ...     route="pa23_open", buyer_id="spiral-kingsmere", buyer_name="Kingsmere",
     ...     value=1_000_000, planned=dt.date(2025, 1, 6),
     ...     tender_start=dt.date(2025, 3, 3), tender_end=dt.date(2025, 4, 4),
     ...     bids=(BidderEntry("b1", "Care Co", 950_000, sme=True),),
@@ -201,7 +222,7 @@ def ocds_releases(record: CommissioningRecord) -> list[dict[str, Any]]:
     """
     spec = route(record.route)
     buyer = {"id": record.buyer_id, "name": record.buyer_name}
-    buyer_party = {**buyer, "roles": ["buyer", "procuringEntity"]}
+    buyer_party = _buyer_party(record)
     bids = {bid.id: bid for bid in record.bids}
     if record.awarded_bid is not None and record.awarded_bid not in bids:
         raise ValueError(f"the awarded bid {record.awarded_bid!r} is not among the bids")
@@ -345,7 +366,7 @@ def ocds_release_package(
     --------
     >>> record = CommissioningRecord(
     ...     ocid="ocds-example-2", title="Grant", description="A grant.", route="grant",
-    ...     buyer_id="GB-LAC-E06099901", buyer_name="Kingsmere", value=50_000,
+    ...     buyer_id="spiral-kingsmere", buyer_name="Kingsmere", value=50_000,
     ...     planned=dt.date(2025, 1, 6))
     >>> package = ocds_release_package(record, uri="https://example.org/p.json",
     ...     publisher="Kingsmere", published=dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc))
@@ -358,7 +379,7 @@ def ocds_release_package(
         "publishedDate": published.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "publisher": {"name": publisher},
         "license": "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-        **({"extensions": [METRICS_EXTENSION]} if record.kpis else {}),
+        **({"extensions": extensions(record.kpis)} if record.kpis else {}),
         "releases": ocds_releases(record),
     }
 
@@ -373,9 +394,11 @@ def uk_notices(record: CommissioningRecord) -> list[dict[str, Any]]:
     >>> record = CommissioningRecord(
     ...     ocid="ocds-example-3", title="Care", description="Care.", route="psr_direct_c",
     ...     buyer_id="GB-NHS-QYG", buyer_name="ICB", value=200_000,
-    ...     planned=dt.date(2025, 1, 6))
+    ...     planned=dt.date(2025, 1, 6), buyer_scheme="GB-NHS", buyer_scheme_id="QYG")
     >>> [(n["noticeType"], n["name"]) for n in uk_notices(record)]
     [('UK1', 'Pipeline notice')]
+    >>> uk_notices(record)[0]["release"]["parties"][0]["identifier"]
+    {'scheme': 'GB-NHS', 'id': 'QYG', 'legalName': 'ICB'}
     """
     if not route(record.route).published:
         return []

@@ -93,6 +93,16 @@ def test_the_page_shows_errors_and_saves(
     assert "ocds-k1ngsm-kingsmere-agreement-1" in page
 
 
+def test_the_page_says_how_the_organisation_is_named_as_buyer(
+    cast: Cast, client_for: Callable[[str | None], Client]
+) -> None:
+    council = _council(cast)
+    page = client_for("administrator").get(f"/organisations/{council.slug}/publishing/")
+    body = page.content.decode()
+    assert f"<code>spiral-{council.slug}</code>" in body
+    assert "a GSS code is not one" in body
+
+
 def test_sourcing_exports_use_the_registered_prefix_and_stay_valid(
     cast: Cast,
     cycle: Cycle,  # noqa: F811

@@ -9,7 +9,11 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from spiral.ocds.identifiers import PLACEHOLDER_PREFIX
+from spiral.ocds.identifiers import (
+    PLACEHOLDER_PREFIX,
+    OrganisationIdentifier,
+    organisation_identifier,
+)
 
 GSS_CODE = RegexValidator(
     r"^[EWSN]\d{8}$",
@@ -58,6 +62,12 @@ class Organisation(models.Model):
     def publishing_prefix(self) -> str:
         """The ocid prefix its OCDS is published under: its registered one, else a placeholder."""
         return self.ocid_prefix or PLACEHOLDER_PREFIX
+
+    @property
+    def ocds_identifier(self) -> OrganisationIdentifier:
+        """How its published OCDS names it (``spiral.ocds.identifiers``; no PPON or ODS code is
+        held, so a council's GSS code alone gives the fallback ``spiral-<slug>``)."""
+        return organisation_identifier(kind=self.kind, slug=self.slug, gss_code=self.ons_code)
 
     @property
     def commissions(self) -> bool:

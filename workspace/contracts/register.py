@@ -12,8 +12,7 @@ import io
 from typing import Any
 
 from spiral.ocds.identifiers import make_ocid
-from spiral.ocds.metrics import EXTENSION as METRICS_EXTENSION
-from spiral.ocds.metrics import agreed_metrics, implementation_metrics
+from spiral.ocds.metrics import RatedKPI, agreed_metrics, extensions, implementation_metrics
 from workspace.accounts.models import Organisation
 from workspace.contracts.models import Agreement
 from workspace.contracts.performance import kpi_performance, published_kpis
@@ -101,15 +100,21 @@ def register_csv(council: Organisation) -> str:
 _OCDS_STATUS = {"active": "active", "terminated": "terminated", "expired": "terminated"}
 
 
-def _party(organisation_id: str, name: str, role: str) -> dict[str, Any]:
-    return {"id": organisation_id, "name": name, "roles": [role]}
+def _party(
+    organisation_id: str, name: str, role: str, identifier: dict[str, str] | None = None
+) -> dict[str, Any]:
+    party: dict[str, Any] = {"id": organisation_id, "name": name, "roles": [role]}
+    if identifier is not None:
+        party["identifier"] = identifier
+    return party
 
 
 def register_ocds(council: Organisation, *, published_date: str) -> dict[str, Any]:
     """The published register as an OCDS 1.1 release package, one release per agreement."""
-    buyer_id = f"GB-GOR-{council.ons_code}" if council.ons_code else f"spiral-{council.slug}"
+    buyer = council.ocds_identifier
+    buyer_id = buyer.party_id
     releases = []
-    uses_metrics = False
+    published: list[RatedKPI] = []
     for agreement in published_agreements(council):
         # "agreement" keeps these apart from the ocids of sourcing records, which share
         # the prefix and the organisation's slug.
@@ -137,7 +142,7 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         tag = ["contract"]
         if kpis:
             contract["agreedMetrics"] = agreed_metrics(kpis)
-            uses_metrics = True
+            published.extend(kpis)
         rated = implementation_metrics(kpis)
         if rated:
             # The contract performance notice's content: each KPI's rating per period.
@@ -153,7 +158,7 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
                 "language": "en",
                 "buyer": {"id": buyer_id, "name": council.name},
                 "parties": [
-                    _party(buyer_id, council.name, "buyer"),
+                    _party(buyer_id, council.name, "buyer", buyer.identifier(council.name)),
                     _party(supplier_id, agreement.provider_name, "supplier"),
                 ],
                 "awards": [
@@ -173,6 +178,6 @@ def register_ocds(council: Organisation, *, published_date: str) -> dict[str, An
         "version": "1.1",
         "publishedDate": published_date,
         "publisher": {"name": council.name},
-        **({"extensions": [METRICS_EXTENSION]} if uses_metrics else {}),
+        **({"extensions": extensions(published)} if published else {}),
         "releases": releases,
     }

@@ -715,7 +715,7 @@ def sourcing_terminate(
 def commissioning_record(sourcing: Sourcing) -> CommissioningRecord:
     """The sourcing as the engine's plain commissioning record."""
     organisation = sourcing.cycle.programme.organisation
-    buyer_id = f"GB-LAC-{organisation.ons_code}" if organisation.ons_code else organisation.slug
+    buyer = organisation.ocds_identifier
     weights = ""
     if sourcing.has_weights:
         weights = (
@@ -727,8 +727,10 @@ def commissioning_record(sourcing: Sourcing) -> CommissioningRecord:
         title=sourcing.title,
         description=sourcing.description or sourcing.title,
         route=sourcing.route,
-        buyer_id=buyer_id,
+        buyer_id=buyer.party_id,
         buyer_name=organisation.name,
+        buyer_scheme=buyer.scheme,
+        buyer_scheme_id=buyer.id,
         value=float(sourcing.contract_value),
         planned=sourcing.planned_on,
         rationale=sourcing.rationale,

@@ -21,7 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spiral.ocds.indicators import award_table, process_table, procurement_indicators
+from spiral.ocds.identifiers import LOCAL_AUTHORITY_SCHEMES
+from spiral.ocds.indicators import (
+    PUBLIC_SCHEMES,
+    award_table,
+    process_table,
+    procurement_indicators,
+)
 
 CF = Path(__file__).resolve().parents[2] / "reference" / "ocds_cf"
 
@@ -268,3 +274,11 @@ def test_concentration_is_bounded_and_top_shares_grow(values: list[float]) -> No
     tops = [value(table, f"top{n}_supplier_share")["value"] for n in (1, 3, 5)]
     assert tops == sorted(tops)
     assert tops[-1] <= 1 + 1e-9
+
+
+def test_the_public_schemes_are_the_lists_of_public_bodies_spiral_publishes_under() -> None:
+    # The local authority registers and GB-NHS (spiral.ocds.identifiers) count as public;
+    # GB-LAC (in no register) and GB-PPON (suppliers have PPONs too) do not.
+    assert set(LOCAL_AUTHORITY_SCHEMES.values()) | {"GB-NHS", "GB-GOR"} == PUBLIC_SCHEMES
+    assert "GB-LAC" not in PUBLIC_SCHEMES
+    assert "GB-PPON" not in PUBLIC_SCHEMES

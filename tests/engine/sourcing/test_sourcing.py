@@ -164,7 +164,7 @@ def records(draw: st.DrawFn) -> CommissioningRecord:
         title=draw(st.text(min_size=1, max_size=40)),
         description="d",
         route=draw(st.sampled_from([r.code for r in ROUTES])),
-        buyer_id="GB-LAC-E06099901",
+        buyer_id="spiral-kingsmere",
         buyer_name="Kingsmere",
         value=draw(st.floats(0, 1e8, allow_nan=False)),
         planned=planned,

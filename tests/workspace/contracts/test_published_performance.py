@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from spiral.ocds.metrics import EXTENSION, RATING_CODES
+from spiral.ocds.metrics import EXTENSION, RATING_CODES, UK_EXTENSION
 from spiral.ocds.problems import ProblemReport
 from spiral.ocds.validation import validate_item
 from tests.workspace.contracts.conftest import START, Contracts, good_entries
@@ -27,6 +27,7 @@ from workspace.contracts.register import register_ocds
 from workspace.cycles.models import Cycle
 from workspace.demo.personas import Cast
 from workspace.sourcing import services as sourcing_services
+from workspace.sourcing.models import Sourcing
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_the_register_ocds_carries_the_ratings_and_stays_valid(
     _returns(cast, agreement, accept=2)
     package = json.loads(Client().get("/public/kingsmere/register-ocds.json").content)
     _valid(package)
-    assert package["extensions"] == [EXTENSION]
+    assert package["extensions"] == [EXTENSION, UK_EXTENSION]
     release = next(
         r for r in package["releases"] if r["ocid"].endswith(f"-agreement-{agreement.pk}")
     )
@@ -107,13 +108,13 @@ def test_the_register_ocds_carries_the_ratings_and_stays_valid(
     published = {k.title: k for k in published_kpis(agreement)}
     for metric in contract["implementation"]["metrics"]:
         periods = published[metric["title"]].periods
-        assert [o["measure"] for o in metric["observations"]] == [
+        assert [o["measureClassification"]["id"] for o in metric["observations"]] == [
             RATING_CODES[p.rating][0] for p in periods
         ]
         assert [o["notes"] for o in metric["observations"]] == [
             RATING_CODES[p.rating][1] for p in periods
         ]
-        assert all("value" not in o for o in metric["observations"])
+        assert all("value" not in o and "measure" not in o for o in metric["observations"])
     text = json.dumps(package)
     assert "Private narrative" not in text
     assert '"numerator"' not in text
@@ -131,9 +132,8 @@ def test_without_accepted_returns_the_register_has_targets_but_no_implementation
         assert len(release["contracts"][0]["agreedMetrics"]) == 2
 
 
-def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
-    cast: Cast, contracts: Contracts, cycle: Cycle
-) -> None:
+def _awarded_sourcing(cast: Cast, contracts: Contracts, cycle: Cycle) -> Sourcing:
+    """The route whose award made the contracts' agreement, with two accepted returns."""
     from tests.workspace.sourcing.conftest import evaluated
 
     procurement = cast.users["procurement"]
@@ -162,12 +162,44 @@ def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
     agreement.decision = decision
     agreement.save(update_fields=["decision"])
     _returns(cast, agreement, accept=2)
+    return sourcing
+
+
+def test_the_sourcing_route_that_made_the_agreement_publishes_its_performance(
+    cast: Cast, contracts: Contracts, cycle: Cycle
+) -> None:
+    sourcing = _awarded_sourcing(cast, contracts, cycle)
     package = sourcing_services.ocds_package(sourcing, uri="https://example.org/ocds.json")
     _valid(package)
-    assert package["extensions"] == [EXTENSION]
+    assert package["extensions"] == [EXTENSION, UK_EXTENSION]
     implementation = next(r for r in package["releases"] if r["tag"] == ["implementation"])
     metrics = implementation["contracts"][0]["implementation"]["metrics"]
     assert [len(m["observations"]) for m in metrics] == [2, 2]
     assert implementation["date"].startswith("2024-02-29")
     notices = sourcing_services.notices(sourcing)
     assert [n["noticeType"] for n in notices][-1] == "UK9"
+
+
+def test_the_council_is_the_same_party_in_the_sourcing_ocds_and_the_register(
+    cast: Cast, contracts: Contracts, cycle: Cycle
+) -> None:
+    # Kingsmere holds a GSS code only: no organisation identifier list takes one, so both
+    # publications name it by the one fallback, spiral-<slug>, with no identifier object.
+    council = cast.organisations["council"]
+    assert council.ons_code
+    sourcing = _awarded_sourcing(cast, contracts, cycle)
+    sourced = sourcing_services.ocds_package(sourcing, uri="https://example.org/ocds.json")
+    register = register_ocds(council, published_date="2026-01-01T00:00:00Z")
+    buyers = [r["buyer"] for r in sourced["releases"] + register["releases"]]
+    assert {b["id"] for b in buyers} == {f"spiral-{council.slug}"}
+    parties = [
+        p
+        for r in sourced["releases"] + register["releases"]
+        for p in r.get("parties", [])
+        if "buyer" in p["roles"]
+    ]
+    assert parties
+    assert all(p["id"] == f"spiral-{council.slug}" for p in parties)
+    assert all("identifier" not in p for p in parties)
+    assert "GB-GOR" not in json.dumps(register) + json.dumps(sourced)
+    assert "GB-LAC" not in json.dumps(register) + json.dumps(sourced)
