@@ -21,7 +21,11 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 
 from tests.workspace.conftest import PERSONA_KEYS
-from tests.workspace.permissions import COMMISSIONING_EDITORS, COMMISSIONING_READERS
+from tests.workspace.permissions import (
+    COMMISSIONING_EDITORS,
+    COMMISSIONING_READERS,
+    check_matrix,
+)
 from tests.workspace.reviews.test_services import _two_cycles
 from workspace.audit.models import AuditEvent
 from workspace.cycles import services as cycle_services
@@ -192,6 +196,30 @@ def test_the_migration_links_each_framework_to_the_cycle_running_when_it_was_wri
 
 
 # --- pages ---------------------------------------------------------------------------------
+
+
+def test_choosing_a_cycle_on_the_pages_is_for_editors_only(
+    cast: Cast, cycles: Cycles, client_for: Callable[[str | None], Client]
+) -> None:
+    framework = _create(cast, cycles.programme)
+    chosen = {"title": "Carers' outcomes", "cycle": cycles.first.pk}
+    for url in (
+        f"/programmes/{cycles.programme.pk}/outcomes/new/",
+        f"/outcomes-frameworks/{framework.pk}/edit/",
+    ):
+        check_matrix(
+            client_for,
+            method="post",
+            url=url,
+            data=chosen,
+            allowed=COMMISSIONING_EDITORS,
+            allowed_status=(302,),
+        )
+    made = OutcomesFramework.objects.exclude(pk=framework.pk)
+    assert made.count() == len(COMMISSIONING_EDITORS)
+    assert {f.cycle_id for f in made} == {cycles.first.pk}
+    framework.refresh_from_db()
+    assert framework.cycle == cycles.first
 
 
 def test_the_new_form_offers_only_the_programmes_cycles_with_the_current_one_chosen(
