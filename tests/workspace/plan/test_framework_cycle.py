@@ -424,3 +424,22 @@ def test_the_api_moves_a_framework_to_another_cycle_of_its_programme(
         {"title": "Renamed"},
     )
     assert (kept.json()["title"], kept.json()["cycle_number"]) == ("Renamed", 1)
+
+
+def test_the_change_form_of_a_framework_without_a_cycle_asks_for_one(
+    cast: Cast, cycles: Cycles, client_for: Callable[[str | None], Client]
+) -> None:
+    framework = _create(cast, cycles.programme)
+    OutcomesFramework.objects.filter(pk=framework.pk).update(cycle=None)  # as one written early
+    url = f"/outcomes-frameworks/{framework.pk}/edit/"
+    client = client_for("analyst")
+    assert " checked" not in client.get(url).content.decode()
+    body = client.post(url, {"title": "Carers' outcomes"}).content.decode()
+    assert "Choose the cycle this outcomes framework plans" in body
+    framework.refresh_from_db()
+    assert framework.cycle is None
+    assert (
+        client.post(url, {"title": "Carers' outcomes", "cycle": cycles.first.pk}).status_code == 302
+    )
+    framework.refresh_from_db()
+    assert framework.cycle == cycles.first

@@ -30,14 +30,12 @@ from workspace.plan.services.common import (
 
 OTHER_PROGRAMME_CYCLE = "Choose one of this programme's cycles"
 NO_CYCLE = "Choose the cycle this outcomes framework plans"
+"""The forms' message when no cycle is chosen (the services default to the current one)."""
 
 
 def _check_cycle(programme: Programme, cycle: Cycle | None) -> None:
-    """A framework plans a cycle of its own programme; none only before the first cycle."""
-    if cycle is None:
-        if programme.cycles.exists():
-            raise ValidationError({"cycle": NO_CYCLE})
-    elif cycle.programme_id != programme.pk:
+    """A framework plans a cycle of its own programme (none only before the first cycle)."""
+    if cycle is not None and cycle.programme_id != programme.pk:
         raise ValidationError({"cycle": OTHER_PROGRAMME_CYCLE})
 
 
