@@ -4,7 +4,9 @@ The commissioner starts an appraisal in the Plan stage, builds the long list, dr
 option with its reason; finance uploads cash flows (a file with mistakes first), adds an
 uncertain input and scores the options; the commissioner reads the results, recommends an
 option and submits the Plan gate; the approver signs it off, and the recommendation is in
-the decision log. A screenshot of each main page goes to ``test-output/screenshots/``.
+the decision log. An analyst writes an outcomes framework for the programme's current
+cycle, then moves it to the earlier cycle it really plans. A screenshot of each main page
+goes to ``test-output/screenshots/``.
 """
 
 from __future__ import annotations
@@ -263,4 +265,40 @@ def test_the_demo_councils_appraisals_and_outcomes(
     page.goto(f"{live_server}/programmes/{drugs.cycle.programme.pk}/outcomes/")
     page.get_by_role("link", name="Treatment and recovery outcomes").click()
     expect(page.get_by_text("Baseline 2023/24")).to_be_visible()
+    current = drugs.cycle.programme.current_cycle()
+    assert current is not None
+    expect(page.get_by_test_id("framework-cycle")).to_contain_text(f"Cycle {current.number} (")
     screenshot("plan-demo-outcomes-framework")
+
+
+def test_an_analyst_chooses_the_cycle_an_outcomes_framework_plans(
+    page: Page,
+    live_server: object,
+    sign_in: Callable[[str], None],
+    screenshot: Callable[[str], None],
+    browser_cast: Cast,
+) -> None:
+    from tests.workspace.reviews.test_services import _two_cycles
+
+    programme, _, _ = _two_cycles(browser_cast)
+    sign_in("analyst")
+    page.goto(f"{live_server}/programmes/{programme.pk}/outcomes/")
+    page.get_by_role("button", name="Create an outcomes framework").click()
+    current = page.get_by_label("Cycle 2 (in progress, started 4 April 2022)")
+    expect(current).to_be_checked()
+    page.get_by_label("Title").fill("Carers' outcomes")
+    screenshot("plan-outcomes-framework-new")
+    page.get_by_role("button", name="Create outcomes framework").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Outcomes framework created")
+    expect(page.get_by_test_id("framework-cycle")).to_contain_text("Cycle 2 (in progress")
+
+    page.get_by_role("button", name="Change title, purpose or cycle").click()
+    page.get_by_label("Cycle 1 (complete, started 1 April 2020)").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("message")).to_contain_text("Outcomes framework saved")
+    expect(page.get_by_test_id("framework-cycle")).to_contain_text(
+        "Cycle 1 (complete, started 1 April 2020)"
+    )
+    screenshot("plan-outcomes-framework-cycle")
+    page.get_by_role("link", name="Cycle 1 (complete, started 1 April 2020)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("1")

@@ -68,6 +68,7 @@ EXPECTED = {
     "api/returns/<pk>/query",
     "api/returns/<pk>/accept",
     "api/programmes/<pk>/outcomes-frameworks",
+    "api/outcomes-frameworks/<pk>",
     "api/cycles/<pk>/appraisals",
     "api/appraisals/<pk>",
     "api/appraisals/<pk>/results",

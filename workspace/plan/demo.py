@@ -482,7 +482,11 @@ def _outcomes(programme: Programme, users: dict[str, User]) -> OutcomesFramework
     title, purpose, outcomes = spec
     analyst = users["analyst"]
     framework = services.outcomes_framework_create(
-        actor=analyst, programme=programme, title=title, purpose=purpose
+        actor=analyst,
+        programme=programme,
+        title=title,
+        purpose=purpose,
+        cycle=programme.current_cycle(),  # each plans the cycle under way (or the last one)
     )
     for statement, indicators in outcomes:
         outcome = services.outcome_add(actor=analyst, framework=framework, statement=statement)

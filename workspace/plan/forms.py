@@ -13,6 +13,7 @@ from spiral.appraisal.options import CATEGORIES, COST_CATEGORIES
 from spiral.appraisal.risk import PARAMETERS
 from workspace.accounts.models import Organisation
 from workspace.cycles.forms import MAX_UPLOAD_BYTES, GovForm
+from workspace.cycles.models import Cycle, Programme
 from workspace.needs.models import Indicator
 from workspace.plan.models import (
     CATEGORY_LABELS,
@@ -21,11 +22,20 @@ from workspace.plan.models import (
     Appraisal,
     AppraisalOption,
     OutcomeIndicator,
+    cycle_label,
 )
 from workspace.plan.services import ASSUMPTION_TOPICS
+from workspace.plan.services.outcomes import NO_CYCLE, OTHER_PROGRAMME_CYCLE
+
+
+class CycleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Cycle) -> str:
+        return cycle_label(obj)
 
 
 class OutcomesFrameworkForm(GovForm):
+    """A framework's title, purpose and the cycle it plans (one of the programme's cycles)."""
+
     title = forms.CharField(max_length=200, label="Title")
     purpose = forms.CharField(
         widget=forms.Textarea,
@@ -33,7 +43,25 @@ class OutcomesFrameworkForm(GovForm):
         label="Purpose",
         help_text="What the programme is for, in a sentence or two.",
     )
-    required_messages = {"title": "Enter a title for the outcomes framework"}
+    cycle = CycleChoiceField(
+        queryset=Cycle.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Which cycle does this framework plan?",
+        help_text="Its baselines and targets are the ones the review of that cycle judges against.",
+        error_messages={"invalid_choice": OTHER_PROGRAMME_CYCLE},
+    )
+    required_messages = {
+        "title": "Enter a title for the outcomes framework",
+        "cycle": NO_CYCLE,
+    }
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cycle"]
+        field.queryset = programme.cycles.order_by("-number")  # type: ignore[attr-defined]
+        if not programme.cycles.exists():  # nothing to plan yet: the field is left out
+            del self.fields["cycle"]
 
 
 class OutcomeForm(GovForm):

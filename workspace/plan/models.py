@@ -1,8 +1,11 @@
 """The Plan stage: a programme's outcomes framework, and a cycle's options appraisal.
 
-An **outcomes framework** belongs to a programme: outcomes, the indicators that show each
-(a name now, and an optional indicator code to join to indicator data later), a baseline,
-and targets by period with who set them and why.
+An **outcomes framework** belongs to a programme and plans one of its cycles: outcomes,
+the indicators that show each (a name now, and an optional indicator code to join to
+indicator data later), a baseline, and targets by period with who set them and why. The
+cycle it plans is recorded (:attr:`OutcomesFramework.cycle`), so the review knows whose
+baselines and targets they are; it is a cycle of the same programme (checked by
+:meth:`OutcomesFramework.clean`, the services, and a database trigger, ``guards.py``).
 
 An **options appraisal** belongs to a cycle's Plan stage (the stage whose activities ask for
 an options appraisal). It holds a long list of options; each is either on the short list or
@@ -20,7 +23,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from spiral.appraisal.discounting import SCHEDULE_COLUMNS
 from spiral.appraisal.options import CATEGORIES, COST_CATEGORIES, DeliveryModel
@@ -60,11 +65,28 @@ SCHEDULE_LABELS = {
 assert set(SCHEDULE_LABELS) == set(SCHEDULE_COLUMNS), "one vocabulary with the engine"
 
 
+def cycle_label(cycle: Cycle) -> str:
+    """A cycle as the Plan pages name it: its number, status and start date."""
+    started = timezone.localdate(cycle.started_at)
+    status = cycle.get_status_display().lower()
+    return f"Cycle {cycle.number} ({status}, started {started.day} {started:%B %Y})"
+
+
 class OutcomesFramework(models.Model):
-    """The outcomes a programme aims for, each with its indicators and targets."""
+    """The outcomes a programme aims for in one cycle, each with its indicators and targets."""
 
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="outcomes_frameworks"
+    )
+    cycle = models.ForeignKey(
+        Cycle,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcomes_frameworks",
+        verbose_name="cycle it plans",
+        help_text="The programme's cycle whose baselines and targets this framework sets "
+        "(blank only while the programme has no cycle yet).",
     )
     title = models.CharField(max_length=200)
     purpose = models.TextField(blank=True)
@@ -78,6 +100,17 @@ class OutcomesFramework(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def cycle_name(self) -> str:
+        """The cycle it plans, for the pages; says so when it plans none yet."""
+        return cycle_label(self.cycle) if self.cycle is not None else "None yet (no cycle started)"
+
+    def clean(self) -> None:
+        """Refuse a cycle of another programme."""
+        super().clean()
+        if self.cycle is not None and self.cycle.programme_id != self.programme_id:
+            raise ValidationError({"cycle": "Choose a cycle of this framework's programme"})
 
 
 class Outcome(models.Model):

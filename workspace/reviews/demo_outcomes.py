@@ -8,9 +8,10 @@ Kingsmere and four comparator councils that, like Kingsmere, **do not exist**: A
 Brindleford, Corrow and Dunsley. The four join Kingsmere's comparator group after its ten
 real nearest neighbours, which hold Fingertips data but none of these local indicators (no
 figure is ever invented for a real council). Each cycle of each programme gets an outcomes
-framework (:mod:`workspace.plan`), written at the start of the cycle, whose indicators link
-to these series with the baseline of the year before the cycle and a target. The review
-then assembles its outcome evidence from them (:mod:`workspace.reviews.outcome_sources`).
+framework (:mod:`workspace.plan`) that names the cycle it plans, written at the start of
+the cycle, whose indicators link to these series with the baseline of the year before the
+cycle and a target. The review then assembles its outcome evidence from them
+(:mod:`workspace.reviews.outcome_sources`).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def cycle_frameworks(
     *,
     users: dict[str, User],
 ) -> None:
-    """One outcomes framework per cycle, written a month and a half into it (once).
+    """One outcomes framework per cycle, planning it, written a month and a half into it (once).
 
     Each links the programme's indicators to their needs-data series, with the baseline of
     the last financial year before the cycle and a target for the cycle's third year.
@@ -169,6 +170,7 @@ def cycle_frameworks(
             programme=programme,
             title=f"{programme.name}: outcomes for cycle {cycle.number} (from {_label(first)})",
             purpose="Written at the start of the cycle; figures are illustrative and fictional.",
+            cycle=cycle,
             at=written,
         )
         for story, indicator in zip(stories, indicators, strict=True):

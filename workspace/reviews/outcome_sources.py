@@ -10,10 +10,12 @@ A programme's **key outcome indicators** are the indicators of its outcomes fram
   it does for an uploaded history (a proportion's or a rate's, times the multiplier);
 - each cycle's **plan**: the baseline and targets of the outcomes framework of that cycle.
 
-An outcomes framework belongs to a programme, not to a cycle: it is taken to be the
-framework **of the cycle during which it was written** (the latest cycle that had started
-when it was created; one written before the first cycle belongs to the first). Where a
-cycle has several, the newest that holds the indicator gives its baseline and targets.
+An outcomes framework names **the cycle it plans** (``OutcomesFramework.cycle``, chosen by
+the commissioner): its baseline and targets are that cycle's. Only a framework written
+before its programme had any cycle names none; for it alone the old inference stands in,
+the cycle during which it was written (the latest cycle that had started when it was
+created; one written before the first cycle belongs to the first). Where a cycle has
+several frameworks, the newest that holds the indicator gives its baseline and targets.
 
 The polarity is the framework's (higher or lower is better); an indicator the framework
 marks as context (neither) is kept out of the verdict (``key`` false) and takes the needs
@@ -98,12 +100,18 @@ def _readable(label: str) -> bool:
 
 
 def framework_cycles(frameworks: list[OutcomesFramework], cycles: list[Cycle]) -> dict[int, Cycle]:
-    """Framework primary key → the cycle it belongs to (the one running when it was written).
+    """Framework primary key → the cycle it plans.
 
-    ``cycles`` in order of number; a framework written before the first cycle belongs to it.
+    The cycle the framework names; for a framework that names none (written before its
+    programme had a cycle), the one running when it was written. ``cycles`` are the
+    programme's, in order of number; a framework written before the first belongs to it.
     """
+    by_pk = {c.pk: c for c in cycles}
     owner: dict[int, Cycle] = {}
     for framework in frameworks:
+        if framework.cycle_id is not None:
+            owner[framework.pk] = by_pk[framework.cycle_id]
+            continue
         started = [c for c in cycles if c.started_at <= framework.created_at]
         owner[framework.pk] = started[-1] if started else cycles[0]
     return owner

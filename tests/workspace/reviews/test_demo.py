@@ -15,7 +15,7 @@ from workspace.needs.models import ComparatorMember, Indicator, IndicatorValue
 from workspace.reviews.delivery import ENTERED, cycle_provenance
 from workspace.reviews.demo import load_reviews_demo
 from workspace.reviews.models import CycleFigures, PlanResponse, ProgrammeFigures
-from workspace.reviews.outcome_sources import outcome_evidence
+from workspace.reviews.outcome_sources import framework_cycles, outcome_evidence
 from workspace.reviews.services import programme_assess
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,21 @@ def test_the_demo_shows_every_verdict(demo: dict[str, Programme]) -> None:
         for c in programme_assess(programme=programme, as_of=AS_OF).report.cycles  # type: ignore[union-attr]
     }
     assert seen == {"improving_spiral", "going_round_in_circles", "declining", "too_early_to_tell"}
+
+
+def test_every_demo_framework_names_the_cycle_it_was_written_in(
+    demo: dict[str, Programme],
+) -> None:
+    """The link gives each framework the cycle the review used to infer from its date."""
+    for name, programme in demo.items():
+        cycles = list(programme.cycles.order_by("number"))
+        frameworks = list(programme.outcomes_frameworks.order_by("id"))
+        assert frameworks, name
+        assert all(f.cycle_id is not None for f in frameworks), name
+        linked = framework_cycles(frameworks, cycles)
+        for framework in frameworks:
+            framework.cycle_id = None  # in memory only: what the date alone says
+        assert framework_cycles(frameworks, cycles) == linked, name
 
 
 def test_the_demo_outcome_evidence_is_assembled_from_the_needs_data_and_frameworks(

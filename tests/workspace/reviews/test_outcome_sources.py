@@ -2,7 +2,7 @@
 
 A programme's key indicators are its outcomes frameworks' indicators linked to the needs
 data; their series for the area and its comparator group come from the needs data as
-counts, and each cycle's baseline and targets from the framework written in that cycle.
+counts, and each cycle's baseline and targets from the framework that plans that cycle.
 When the areas hold nothing, the review's own figures are used. The figures checked here
 are the ones stored by each test, so nothing is computed by the code under test first.
 """
@@ -23,7 +23,7 @@ from workspace.demo.personas import Cast
 from workspace.needs import services as needs_services
 from workspace.needs.models import Area, ComparatorMember, Indicator
 from workspace.plan import services as plan_services
-from workspace.plan.models import OutcomeIndicator
+from workspace.plan.models import OutcomeIndicator, OutcomesFramework
 from workspace.reviews import history, services
 from workspace.reviews.outcome_sources import framework_cycles, outcome_evidence
 
@@ -79,15 +79,20 @@ def _framework(
     programme: Programme,
     indicator: Indicator,
     *,
-    written: dt.datetime,
+    cycle: Cycle,
     title: str,
+    written: dt.datetime | None = None,
     direction: str = "higher",
     baseline: tuple[float, str] | None = (60.0, "2019/20"),
     targets: tuple[tuple[str, float], ...] = (("2021/22", 65.0),),
 ) -> OutcomeIndicator:
     analyst = cast.users["analyst"]
     framework = plan_services.outcomes_framework_create(
-        actor=analyst, programme=programme, title=title, at=written
+        actor=analyst,
+        programme=programme,
+        title=title,
+        cycle=cycle,
+        at=written if written is not None else _written(cycle),
     )
     outcome = plan_services.outcome_add(actor=analyst, framework=framework, statement="Carers")
     linked = plan_services.indicator_add(
@@ -120,7 +125,7 @@ def test_the_series_come_from_the_needs_data_for_the_area_and_its_comparator_gro
 ) -> None:
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast)
-    _framework(cast, programme, indicator, written=_written(first), title="Carers 2020")
+    _framework(cast, programme, indicator, cycle=first, title="Carers 2020")
     data = history.programme_history(programme)
     assert data["programme"]["area"]["code"] == "E06099901"
     assert data["comparators"] == [
@@ -145,12 +150,12 @@ def test_each_cycle_gets_the_baseline_and_targets_of_the_framework_written_in_it
 ) -> None:
     programme, first, second = _two_cycles(cast)
     indicator = _needs(cast)
-    _framework(cast, programme, indicator, written=_written(first), title="Carers 2020")
+    _framework(cast, programme, indicator, cycle=first, title="Carers 2020")
     _framework(
         cast,
         programme,
         indicator,
-        written=_written(second),
+        cycle=second,
         title="Carers 2022",
         baseline=(68.0, "2021/22"),
         targets=(("2022/23", 72.0), ("2023/24", 74.0)),
@@ -185,19 +190,46 @@ def test_each_cycle_gets_the_baseline_and_targets_of_the_framework_written_in_it
     ]
 
 
-def test_a_framework_is_the_cycles_in_which_it_was_written(cast: Cast) -> None:
+def test_a_framework_belongs_to_the_cycle_it_names_whenever_it_was_written(
+    cast: Cast,
+) -> None:
+    programme, first, second = _two_cycles(cast)
+    indicator = _needs(cast)
+    early = _framework(
+        cast, programme, indicator, cycle=second, written=_written(first, 100), title="Early"
+    ).outcome.framework  # written during cycle 1 for cycle 2
+    late = _framework(
+        cast, programme, indicator, cycle=first, written=_written(second, 400), title="Late"
+    ).outcome.framework  # written (or corrected) during cycle 2 for cycle 1
+    assert framework_cycles([early, late], [first, second]) == {
+        early.pk: second,
+        late.pk: first,
+    }
+    (series,) = history.programme_history(programme)["indicators"]
+    assert [(p["cycle"], p["source"]) for p in series["plans"]] == [
+        ("cycle-1", "outcomes framework 'Late' of cycle 1"),
+        ("cycle-2", "outcomes framework 'Early' of cycle 2"),
+    ]
+
+
+def test_a_framework_naming_no_cycle_is_the_cycles_in_which_it_was_written(cast: Cast) -> None:
     programme, first, second = _two_cycles(cast)
     indicator = _needs(cast)
     before = _framework(
         cast,
         programme,
         indicator,
+        cycle=first,
         written=first.started_at - dt.timedelta(days=90),
         title="Before",
     ).outcome.framework
     during = _framework(
-        cast, programme, indicator, written=_written(second, 400), title="During"
+        cast, programme, indicator, cycle=first, written=_written(second, 400), title="During"
     ).outcome.framework
+    # As a framework written before the programme's first cycle is left: naming none.
+    OutcomesFramework.objects.filter(pk__in=[before.pk, during.pk]).update(cycle=None)
+    before.refresh_from_db()
+    during.refresh_from_db()
     owner = framework_cycles([before, during], [first, second])
     assert owner == {before.pk: first, during.pk: second}
 
@@ -207,7 +239,7 @@ def test_a_context_indicator_is_kept_out_of_the_verdict_with_the_needs_polarity(
 ) -> None:
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast)
-    _framework(cast, programme, indicator, written=_written(first), title="T", direction="neither")
+    _framework(cast, programme, indicator, cycle=first, title="T", direction="neither")
     (series,) = history.programme_history(programme)["indicators"]
     assert (series["polarity"], series["key"]) == ("higher_is_better", False)
 
@@ -215,7 +247,7 @@ def test_a_context_indicator_is_kept_out_of_the_verdict_with_the_needs_polarity(
 def test_a_rate_keeps_its_measure_and_multiplier(cast: Cast) -> None:
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast, statistic=Indicator.Statistic.RATE)
-    _framework(cast, programme, indicator, written=_written(first), title="T")
+    _framework(cast, programme, indicator, cycle=first, title="T")
     (series,) = history.programme_history(programme)["indicators"]
     assert (series["measure"], series["multiplier"]) == ("rate", 100)
 
@@ -232,7 +264,7 @@ def test_values_the_engine_cannot_read_are_left_out_and_said_so(cast: Cast) -> N
         value=50,
         method="Wilson",
     )
-    _framework(cast, programme, indicator, written=_written(first), title="T")
+    _framework(cast, programme, indicator, cycle=first, title="T")
     evidence = outcome_evidence(programme)
     periods = {v["period"] for v in evidence.indicators[0]["values"]}
     assert "Winter 2020" not in periods
@@ -273,7 +305,7 @@ def test_a_linked_indicator_without_values_for_the_area_falls_back(cast: Cast) -
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast)
     indicator.values.filter(area__code="E06099901").delete()
-    _framework(cast, programme, indicator, written=_written(first), title="T")
+    _framework(cast, programme, indicator, cycle=first, title="T")
     evidence = outcome_evidence(programme)
     assert not evidence.assembled
     assert evidence.source == "none recorded"
@@ -283,7 +315,7 @@ def test_a_linked_indicator_without_values_for_the_area_falls_back(cast: Cast) -
 def test_the_needs_data_win_over_an_uploaded_copy(cast: Cast) -> None:
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast)
-    _framework(cast, programme, indicator, written=_written(first), title="T")
+    _framework(cast, programme, indicator, cycle=first, title="T")
     exported = history.programme_history(programme)
     services.history_upload(
         actor=cast.users["analyst"], programme=programme, content=json.dumps(exported).encode()
@@ -301,7 +333,7 @@ def test_the_cycle_review_page_and_report_say_where_the_outcome_evidence_came_fr
 ) -> None:
     programme, first, _ = _two_cycles(cast)
     indicator = _needs(cast)
-    _framework(cast, programme, indicator, written=_written(first), title="Carers 2020")
+    _framework(cast, programme, indicator, cycle=first, title="Carers 2020")
     page = client_for("auditor").get(f"/cycles/{first.pk}/review/").content.decode()
     assert "Where the outcome evidence comes from" in page
     assert "the needs data and the outcomes frameworks" in page

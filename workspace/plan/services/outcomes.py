@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from workspace.audit.services import snapshot
-from workspace.cycles.models import Programme
+from workspace.cycles.models import Cycle, Programme
 from workspace.needs.models import Indicator, IndicatorValue
 from workspace.needs.services import indicators_available
 from workspace.plan.models import (
@@ -28,6 +28,16 @@ from workspace.plan.services.common import (
     _required,
 )
 
+OTHER_PROGRAMME_CYCLE = "Choose one of this programme's cycles"
+NO_CYCLE = "Choose the cycle this outcomes framework plans"
+"""The forms' message when no cycle is chosen (the services default to the current one)."""
+
+
+def _check_cycle(programme: Programme, cycle: Cycle | None) -> None:
+    """A framework plans a cycle of its own programme (none only before the first cycle)."""
+    if cycle is not None and cycle.programme_id != programme.pk:
+        raise ValidationError({"cycle": OTHER_PROGRAMME_CYCLE})
+
 
 def outcomes_framework_create(
     *,
@@ -35,14 +45,24 @@ def outcomes_framework_create(
     programme: Programme,
     title: str,
     purpose: str = "",
+    cycle: Cycle | None = None,
     at: dt.datetime | None = None,
 ) -> OutcomesFramework:
-    """Start an outcomes framework for a programme."""
+    """Start an outcomes framework for a programme, planning one of its cycles.
+
+    ``cycle`` is the cycle whose baselines and targets the framework sets; by default the
+    programme's current cycle (none while the programme has no cycle yet). A cycle of
+    another programme is refused with an error on ``cycle``.
+    """
     _check_editor(actor, programme)
     _required({"title": title}, {"title": "Enter a title for the outcomes framework"})
+    if cycle is None:
+        cycle = programme.current_cycle()
+    _check_cycle(programme, cycle)
     with transaction.atomic():
         framework = OutcomesFramework.objects.create(
             programme=programme,
+            cycle=cycle,
             title=title.strip(),
             purpose=purpose.strip(),
             created_by=actor,
@@ -53,20 +73,26 @@ def outcomes_framework_create(
 
 
 def outcomes_framework_update(
-    *, actor: User, framework: OutcomesFramework, title: str, purpose: str = ""
+    *,
+    actor: User,
+    framework: OutcomesFramework,
+    title: str,
+    purpose: str = "",
+    cycle: Cycle | None = None,
 ) -> OutcomesFramework:
-    """Change an outcomes framework's title and purpose."""
+    """Change an outcomes framework's title, purpose and the cycle it plans.
+
+    ``cycle`` left out (``None``) keeps the cycle it plans; a cycle of another programme is
+    refused with an error on ``cycle``. The audit trail keeps the earlier cycle.
+    """
     programme = framework.programme
     _check_editor(actor, programme)
     _required({"title": title}, {"title": "Enter a title for the outcomes framework"})
-    _change(
-        actor,
-        "updated outcomes framework",
-        framework,
-        programme,
-        title=title.strip(),
-        purpose=purpose.strip(),
-    )
+    fields: dict[str, Any] = {"title": title.strip(), "purpose": purpose.strip()}
+    if cycle is not None:
+        _check_cycle(programme, cycle)
+        fields["cycle"] = cycle
+    _change(actor, "updated outcomes framework", framework, programme, **fields)
     return framework
 
 

@@ -37,7 +37,9 @@ def _programme(request: HttpRequest, pk: int, *, edit: bool = False) -> Programm
 
 
 def _framework(request: HttpRequest, pk: int, *, edit: bool = False) -> OutcomesFramework:
-    framework = get_object_or_404(OutcomesFramework.objects.select_related("programme"), pk=pk)
+    framework = get_object_or_404(
+        OutcomesFramework.objects.select_related("programme", "cycle"), pk=pk
+    )
     _check(request, framework.programme, edit)
     return framework
 

@@ -79,7 +79,7 @@ def outcomes_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "outcomes_list.html",
         f"Outcomes frameworks: {programme.name}",
         programme=programme,
-        frameworks=list(programme.outcomes_frameworks.all()),
+        frameworks=list(programme.outcomes_frameworks.select_related("cycle")),
         may_edit=services.may_edit(request.user, programme),
     )
 
@@ -88,7 +88,12 @@ def outcomes_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @GET_POST
 def outcomes_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk, edit=True)
-    form = OutcomesFrameworkForm(request.POST or None)
+    current = programme.current_cycle()
+    form = OutcomesFrameworkForm(
+        request.POST or None,
+        programme=programme,
+        initial={"cycle": current.pk if current is not None else None},
+    )
     made: list[OutcomesFramework] = []
     if _posted(
         request,
@@ -135,7 +140,13 @@ def outcomes_framework(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def outcomes_framework_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk, edit=True)
     form = OutcomesFrameworkForm(
-        request.POST or None, initial={"title": framework.title, "purpose": framework.purpose}
+        request.POST or None,
+        programme=framework.programme,
+        initial={
+            "title": framework.title,
+            "purpose": framework.purpose,
+            "cycle": framework.cycle_id,
+        },
     )
     if _posted(
         request,
