@@ -44,7 +44,9 @@ from dataclasses import dataclass
 
 __all__ = [
     "FALLBACK_PREFIX",
+    "LOCAL_AUTHORITY_KINDS",
     "LOCAL_AUTHORITY_SCHEMES",
+    "NHS_KINDS",
     "PLACEHOLDER_PREFIX",
     "OrganisationIdentifier",
     "make_ocid",
