@@ -481,3 +481,16 @@ def test_a_ppon_names_the_buyer_in_the_public_register_ocds(
             "id": FAKE_PPON,
             "legalName": "Kingsmere Borough Council",
         }
+
+
+def test_the_model_refuses_a_register_code_that_names_no_buyer(cast: Cast) -> None:
+    council = _council(cast)
+    council.ons_code = ""
+    council.register_code = "KGS"
+    with pytest.raises(ValidationError) as caught:
+        council.full_clean()
+    assert "needs the council's GSS code" in caught.value.message_dict["register_code"][0]
+    council.ppon = "pkmb-0001-tes"
+    with pytest.raises(ValidationError) as caught:
+        council.full_clean()
+    assert "is not P, 3 letters" in caught.value.message_dict["ppon"][0]

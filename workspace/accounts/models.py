@@ -120,6 +120,26 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Refuse codes that together name no buyer (a register code without a GSS code)."""
+        super().clean()
+        if not self.register_code:
+            return
+        try:
+            register_code(self.register_code)
+        except ValueError:
+            return  # the field's own validator reports it
+        try:
+            organisation_identifier(
+                kind=self.kind,
+                slug=self.slug,
+                gss_code=self.ons_code,
+                register_code=self.register_code,
+            )
+        except ValueError as error:
+            message = str(error)
+            raise ValidationError({"register_code": message[0].upper() + message[1:]}) from None
+
     @property
     def publishing_prefix(self) -> str:
         """The ocid prefix its OCDS is published under: its registered one, else a placeholder."""
