@@ -178,12 +178,14 @@ def ods_code(text: str) -> str:
     """An NHS body's Organisation Data Service (ODS) code as typed, checked and in capitals.
 
     Spiral's NHS commissioners are integrated care boards and NHS trusts, whose ODS
-    organisation codes are three letters or digits: an organisation type letter and two
-    characters (NHS Data Model and Dictionary, *Organisation Coding Frames*: ``Q`` and two
-    for an ICB, such as ``QYG`` for NHS Cheshire and Merseyside ICB; ``R`` and two for an NHS
-    trust, such as ``RAX``; three characters for a sub-ICB location, such as ``01F``). A
-    longer code names a site of an organisation (``RAX01``) or another kind of body (a GP
-    practice, ``A81001``), never an ICB or a trust, so it is refused.
+    organisation codes are three letters or digits. In the NHS Data Model and Dictionary's
+    *Organisation Coding Frames* such a code is a type letter and a two-character identifier
+    (its example: ``TAK``, a care trust); ICBs' codes begin with ``Q`` (``QYG``, NHS Cheshire
+    and Merseyside ICB, in ONS's ICB names and codes) and NHS trusts' with ``R`` (``RAX``, an
+    org-id.guide example); a sub-ICB location's code also has three characters (``01F``).
+    The frames give sites five characters (``RH802``, an NHS trust site), so a longer code names
+    a site or another kind of body (a GP practice has six, ``A81001``), never an ICB or a
+    trust, and is refused.
 
     Raises
     ------
