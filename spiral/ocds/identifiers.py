@@ -17,13 +17,16 @@ organisation (buyer), in this order:
 1. its Public Procurement Organisation Number (``GB-PPON``), which the Procurement Act 2023's
    central digital platform (Find a Tender) gives every contracting authority that registers
    and which "will appear in every notice" (Cabinet Office, *Contracting authorities: an
-   overview of the Central Digital Platform*, 2025); PPONs look like ``PDZV-7449-YCMT``;
-2. for an NHS body, its Organisation Data Service code (``GB-NHS``, org-id.guide list GB-NHS);
+   overview of the Central Digital Platform*, 2025); PPONs look like ``PDZV-7449-YCMT``
+   (:func:`ppon`);
+2. for an NHS body, its Organisation Data Service code (``GB-NHS``, org-id.guide list GB-NHS;
+   :func:`ods_code`);
 3. for a council, its code in its nation's register of local authorities: ``GB-LAE``
    (England), ``GB-PLA`` (Wales), ``GB-LAS`` (Scotland) or ``GB-LANI`` (Northern Ireland).
    These lists take the three-letter ISO 3166-2:GB (BS 6879) code, such as ``BNE`` for
    Barnet, **not** the ONS GSS code: a GSS code names a statistical geography, which changes
-   when a boundary does, and no list in org-id.guide takes one. The nation is the first
+   when a boundary does, and no list in org-id.guide takes one (:func:`register_code`). The
+   nation is the first
    letter of the council's GSS code (E, W, S, N). These registers were GOV.UK Registers,
    frozen since that service closed in 2021, so a newer council may have no code in them;
 4. otherwise the fallback: the party id ``spiral-<slug>`` (the organisation's unique slug in
@@ -41,12 +44,17 @@ from dataclasses import dataclass
 
 __all__ = [
     "FALLBACK_PREFIX",
+    "LOCAL_AUTHORITY_KINDS",
     "LOCAL_AUTHORITY_SCHEMES",
+    "NHS_KINDS",
     "PLACEHOLDER_PREFIX",
     "OrganisationIdentifier",
     "make_ocid",
     "ocid_prefix",
+    "ods_code",
     "organisation_identifier",
+    "ppon",
+    "register_code",
 ]
 
 PLACEHOLDER_PREFIX = "ocds-spiral"
@@ -116,11 +124,126 @@ FALLBACK_PREFIX = "spiral"
 NHS_KINDS = frozenset({"icb", "trust"})
 LOCAL_AUTHORITY_KINDS = frozenset({"council"})
 
-_PPON = re.compile(r"^[A-Z]{4}-\d{4}-[A-Z]{4}$")
-_ODS = re.compile(r"^[A-Z0-9]{1,9}$")
+_PPON = re.compile(r"^(?:GB-PPON[-:]?)?(P[A-Z]{3})-?(\d{4})-?([A-Z]{4})$")
+_ODS = re.compile(r"^[A-Z0-9]{3}$")
 _REGISTER = re.compile(r"^[A-Z]{3}$")
+_SPACES = re.compile(r"\s+")
 _GSS = re.compile(r"^[EWSN]\d{8}$")
 _SLUG = re.compile(r"^[A-Za-z0-9._-]+$")
+
+
+def _squeezed(text: str) -> str:
+    """``text`` in capitals with every space taken out (codes are typed in many ways)."""
+    return _SPACES.sub("", text).upper()
+
+
+def ppon(text: str) -> str:
+    """A Public Procurement Organisation Number (PPON) as typed, checked and normalised.
+
+    A PPON is the letter ``P``, three letters, four digits and four letters, in three groups of
+    four joined by hyphens: ``PDZV-7449-YCMT``. That is the form the Cabinet Office's central
+    digital platform (Find a Tender) issues and publishes, in every notice, as the identifier
+    of scheme ``GB-PPON`` (its generator, and the pattern ``^P[A-Z]{3}-\\d{4}-[A-Z]{4}$`` its
+    tests check, in the platform's source: repository cabinetoffice/GCGS-Central-Digital-Platform,
+    ``Services/CO.CDP.EntityVerification/Ppon/PponService.cs``). Case and spaces do not matter,
+    the hyphens may be left out, and a pasted party id (``GB-PPON-PDZV-7449-YCMT``) is accepted.
+
+    Raises
+    ------
+    ValueError
+        When it does not have that shape; the message names the field and shows the shape.
+
+    Examples
+    --------
+    >>> ppon(" pdzv 7449 ycmt ")
+    'PDZV-7449-YCMT'
+    >>> ppon("GB-PPON-PLLH-1887-BMRL")
+    'PLLH-1887-BMRL'
+    >>> ppon("PDZV-7449")
+    Traceback (most recent call last):
+    ...
+    ValueError: PPON 'PDZV-7449' is not P, 3 letters, 4 digits and 4 letters, like PDZV-7449-YCMT
+    """
+    found = _PPON.match(_squeezed(text))
+    if not found:
+        message = (
+            f"PPON {text.strip()!r} is not P, 3 letters, 4 digits and 4 letters, "
+            "like PDZV-7449-YCMT"
+        )
+        raise ValueError(message)
+    return "-".join(found.groups())
+
+
+def ods_code(text: str) -> str:
+    """An NHS body's Organisation Data Service (ODS) code as typed, checked and in capitals.
+
+    Spiral's NHS commissioners are integrated care boards and NHS trusts, whose ODS
+    organisation codes are three letters or digits. In the NHS Data Model and Dictionary's
+    *Organisation Coding Frames* such a code is a type letter and a two-character identifier
+    (its example: ``TAK``, a care trust); ICBs' codes begin with ``Q`` (``QYG``, NHS Cheshire
+    and Merseyside ICB, in ONS's ICB names and codes) and NHS trusts' with ``R`` (``RAX``, an
+    org-id.guide example); a sub-ICB location's code also has three characters (``01F``).
+    The frames give sites five characters (``RH802``, an NHS trust site), so a longer code names
+    a site or another kind of body (a GP practice has six, ``A81001``), never an ICB or a
+    trust, and is refused.
+
+    Raises
+    ------
+    ValueError
+        When it is not three letters or digits; the message names the field and the shape.
+
+    Examples
+    --------
+    >>> ods_code(" qyg ")
+    'QYG'
+    >>> ods_code("RAX01")
+    Traceback (most recent call last):
+    ...
+    ValueError: ODS code 'RAX01' is not 3 letters or digits, like QYG (an ICB) or RAX (a trust)
+    """
+    code = _squeezed(text)
+    if not _ODS.match(code):
+        message = (
+            f"ODS code {text.strip()!r} is not 3 letters or digits, "
+            "like QYG (an ICB) or RAX (a trust)"
+        )
+        raise ValueError(message)
+    return code
+
+
+def register_code(text: str) -> str:
+    """A council's code in its nation's register of local authorities, checked, in capitals.
+
+    The registers ``GB-LAE``, ``GB-PLA``, ``GB-LAS`` and ``GB-LANI`` take the three-letter
+    ISO 3166-2:GB (BS 6879) code of the council, such as ``BNE`` for Barnet (org-id.guide's
+    entries for the lists; ``tests/reference/org_id/``). A GSS code such as ``E09000003`` is
+    not one and is refused.
+
+    Raises
+    ------
+    ValueError
+        When it is not three letters; the message names the field and the shape.
+
+    Examples
+    --------
+    >>> register_code("bne")
+    'BNE'
+    >>> register_code("E09000003")
+    Traceback (most recent call last):
+    ...
+    ValueError: Local authority register code 'E09000003' is not 3 letters, like BNE
+    """
+    code = _squeezed(text)
+    if not _REGISTER.match(code):
+        message = f"Local authority register code {text.strip()!r} is not 3 letters, like BNE"
+        raise ValueError(message)
+    return code
+
+
+# organisation_identifier's keyword arguments share these functions' names.
+_checked_ppon = ppon
+_checked_ods_code = ods_code
+_checked_register_code = register_code
 
 
 @dataclass(frozen=True)
@@ -201,22 +324,11 @@ def organisation_identifier(
     OrganisationIdentifier(scheme='', id='', party_id='spiral-kingsmere')
     """
     if ppon.strip():
-        code = ppon.strip().upper()
-        if not _PPON.match(code):
-            message = f"{ppon.strip()!r} is not a PPON: four letters, four digits, four letters"
-            raise ValueError(message)
-        return _scheme("GB-PPON", code)
+        return _scheme("GB-PPON", _checked_ppon(ppon))
     if kind in NHS_KINDS and ods_code.strip():
-        code = ods_code.strip().upper()
-        if not _ODS.match(code):
-            message = f"{ods_code.strip()!r} is not an ODS code: 1 to 9 letters or digits"
-            raise ValueError(message)
-        return _scheme("GB-NHS", code)
+        return _scheme("GB-NHS", _checked_ods_code(ods_code))
     if kind in LOCAL_AUTHORITY_KINDS and register_code.strip():
-        code = register_code.strip().upper()
-        if not _REGISTER.match(code):
-            message = f"{register_code.strip()!r} is not a local authority register code: 3 letters"
-            raise ValueError(message)
+        code = _checked_register_code(register_code)
         gss = gss_code.strip().upper()
         if not _GSS.match(gss):
             message = (

@@ -12,9 +12,9 @@ class MembershipInline(admin.TabularInline[Membership, Organisation]):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin[Organisation]):
-    list_display = ["name", "kind", "ons_code", "is_fictional"]
+    list_display = ["name", "kind", "ons_code", "ppon", "is_fictional"]
     list_filter = ["kind", "is_fictional"]
-    search_fields = ["name", "ons_code"]
+    search_fields = ["name", "ons_code", "ppon", "ods_code", "register_code"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
 from spiral.ocds.identifiers import (
+    LOCAL_AUTHORITY_KINDS,
+    NHS_KINDS,
     PLACEHOLDER_PREFIX,
     OrganisationIdentifier,
+    ods_code,
     organisation_identifier,
+    ppon,
+    register_code,
 )
 
 GSS_CODE = RegexValidator(
@@ -23,6 +31,32 @@ OCID_PREFIX = RegexValidator(
     r"^ocds-[a-z0-9]{6}$",
     "Enter the ocid prefix registered for you: ocds- and 6 letters or digits, like ocds-b5fd17",
 )
+
+
+@deconstructible
+class EngineCheck:
+    """A model field validator that asks the engine's check for that kind of code."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, value: str) -> None:
+        check: Callable[[str], str] = {
+            "ppon": ppon,
+            "ods_code": ods_code,
+            "register_code": register_code,
+        }[self.name]
+        if value:
+            try:
+                check(value)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EngineCheck) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
 
 class Organisation(models.Model):
@@ -51,12 +85,60 @@ class Organisation(models.Model):
         validators=[OCID_PREFIX],
         help_text="The OCDS ocid prefix the Open Contracting Partnership registered for it.",
     )
+    ppon = models.CharField(
+        "PPON",
+        max_length=14,
+        blank=True,
+        validators=[EngineCheck("ppon")],
+        help_text="Its Public Procurement Organisation Number on Find a Tender (GB-PPON).",
+    )
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=3,
+        blank=True,
+        validators=[EngineCheck("ods_code")],
+        help_text="An NHS body's Organisation Data Service code (GB-NHS).",
+    )
+    register_code = models.CharField(
+        "local authority register code",
+        max_length=3,
+        blank=True,
+        validators=[EngineCheck("register_code")],
+        help_text="A council's three-letter code in its nation's register of local authorities.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ppon"],
+                condition=~models.Q(ppon=""),
+                name="one_organisation_per_ppon",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse codes that together name no buyer (a register code without a GSS code)."""
+        super().clean()
+        if not self.register_code:
+            return
+        try:
+            register_code(self.register_code)
+        except ValueError:
+            return  # the field's own validator reports it
+        try:
+            organisation_identifier(
+                kind=self.kind,
+                slug=self.slug,
+                gss_code=self.ons_code,
+                register_code=self.register_code,
+            )
+        except ValueError as error:
+            message = str(error)
+            raise ValidationError({"register_code": message[0].upper() + message[1:]}) from None
 
     @property
     def publishing_prefix(self) -> str:
@@ -65,9 +147,27 @@ class Organisation(models.Model):
 
     @property
     def ocds_identifier(self) -> OrganisationIdentifier:
-        """How its published OCDS names it (``spiral.ocds.identifiers``; no PPON or ODS code is
-        held, so a council's GSS code alone gives the fallback ``spiral-<slug>``)."""
-        return organisation_identifier(kind=self.kind, slug=self.slug, gss_code=self.ons_code)
+        """How its published OCDS names it, by ``spiral.ocds.identifiers.organisation_identifier``:
+        its PPON, else (an NHS body) its ODS code, else (a council) its register code, else the
+        fallback ``spiral-<slug>`` (a GSS code alone is not an organisation identifier)."""
+        return organisation_identifier(
+            kind=self.kind,
+            slug=self.slug,
+            gss_code=self.ons_code,
+            register_code=self.register_code,
+            ods_code=self.ods_code,
+            ppon=self.ppon,
+        )
+
+    @property
+    def holds_ods_code(self) -> bool:
+        """Whether its kind has an ODS code that names it in OCDS (an NHS body)."""
+        return self.kind in NHS_KINDS
+
+    @property
+    def holds_register_code(self) -> bool:
+        """Whether its kind has a code in a register of local authorities (a council)."""
+        return self.kind in LOCAL_AUTHORITY_KINDS
 
     @property
     def commissions(self) -> bool:

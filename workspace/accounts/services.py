@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from spiral.ocds.identifiers import ocid_prefix
+from spiral.ocds.identifiers import (
+    ocid_prefix,
+    ods_code,
+    organisation_identifier,
+    ppon,
+    register_code,
+)
 from workspace.accounts.access import Capability, require
 from workspace.accounts.models import ApiToken, Membership, Organisation, Role, hash_token
 from workspace.audit.services import audit_record, snapshot
@@ -183,6 +189,92 @@ def organisation_ocid_prefix_set(
         audit_record(
             actor=actor,
             action="set ocid prefix",
+            target=organisation,
+            organisation=organisation,
+            before=before,
+            after=snapshot(organisation),
+        )
+    return organisation
+
+
+def _first_upper(message: str) -> str:
+    return message[0].upper() + message[1:]
+
+
+def organisation_identifiers_set(
+    *,
+    actor: AbstractBaseUser,
+    organisation: Organisation,
+    ppon_text: str,
+    ods_code_text: str = "",
+    register_code_text: str = "",
+) -> Organisation:
+    """Set (or clear, with empty text) the codes that name the organisation in published OCDS.
+
+    Only its administrators may. Its PPON (any organisation), ODS code (an NHS body only) and
+    local authority register code (a council only) are each checked by their one engine
+    function in :mod:`spiral.ocds.identifiers`; every error is raised at once, keyed by field,
+    and nothing is saved unless all are good. From then on every publication names the
+    organisation by :func:`spiral.ocds.identifiers.organisation_identifier` over these codes.
+
+    Raises
+    ------
+    ValidationError
+        Keyed ``ppon``, ``ods_code`` or ``register_code``: a code of the wrong shape, a code
+        for a kind of organisation that has none, a PPON another organisation already holds,
+        or a register code with no GSS code to tell the council's nation.
+    """
+    require(actor, organisation, Capability.ADMINISTER)
+    errors: dict[str, str] = {}
+    cleaned = {"ppon": "", "ods_code": "", "register_code": ""}
+    typed = {"ppon": ppon_text, "ods_code": ods_code_text, "register_code": register_code_text}
+    checks = {"ppon": ppon, "ods_code": ods_code, "register_code": register_code}
+    allowed = {
+        "ppon": True,
+        "ods_code": organisation.holds_ods_code,
+        "register_code": organisation.holds_register_code,
+    }
+    for name, text in typed.items():
+        if not text.strip():
+            continue
+        if not allowed[name]:
+            errors[name] = (
+                "Only an NHS body has an ODS code"
+                if name == "ods_code"
+                else "Only a council has a local authority register code"
+            )
+            continue
+        try:
+            cleaned[name] = checks[name](text)
+        except ValueError as error:
+            errors[name] = _first_upper(str(error))
+    if (
+        "ppon" not in errors
+        and cleaned["ppon"]
+        and Organisation.objects.filter(ppon=cleaned["ppon"]).exclude(pk=organisation.pk).exists()
+    ):
+        errors["ppon"] = f"Another organisation in Spiral already has the PPON {cleaned['ppon']}"
+    if "register_code" not in errors and cleaned["register_code"]:
+        try:
+            organisation_identifier(
+                kind=organisation.kind,
+                slug=organisation.slug,
+                gss_code=organisation.ons_code,
+                register_code=cleaned["register_code"],
+            )
+        except ValueError as error:
+            errors["register_code"] = _first_upper(str(error))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = snapshot(organisation)
+        organisation.ppon = cleaned["ppon"]
+        organisation.ods_code = cleaned["ods_code"]
+        organisation.register_code = cleaned["register_code"]
+        organisation.save(update_fields=["ppon", "ods_code", "register_code"])
+        audit_record(
+            actor=actor,
+            action="set organisation identifiers",
             target=organisation,
             organisation=organisation,
             before=before,

@@ -3,8 +3,9 @@
 References: OCDS 1.1 documentation, *Identifiers: Contracting process identifier (ocid)*; the
 prefix registered for UK Contracts Finder, ``ocds-b5fd17``, as its packages in
 ``tests/reference/ocds_cf/`` show (their README records the prefix before its rewriting); for
-organisations, the org-id.guide lists' example identifiers and the councils' GSS codes in
-``tests/reference/org_id/`` (README there), and a PPON as Find a Tender publishes it.
+organisations, the org-id.guide lists' example identifiers and the councils' GSS codes, PPONs
+as Find a Tender publishes them (``ppon.csv``) and ICBs' and trusts' ODS codes (``ods_codes.csv``),
+all in ``tests/reference/org_id/`` (README there, with sources).
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from spiral.ocds.identifiers import (
     OrganisationIdentifier,
     make_ocid,
     ocid_prefix,
+    ods_code,
     organisation_identifier,
+    ppon,
+    register_code,
 )
 
 
@@ -86,13 +90,17 @@ def test_any_other_length_is_refused(code: str) -> None:
 # org-id/register) and a council's GSS code, in tests/reference/org_id/ (README there); a PPON
 # as Find a Tender publishes it. Spiral's rule is in spiral.ocds.identifiers' docstring.
 
-REGISTERS = list(
-    csv.DictReader(
-        (Path(__file__).parents[2] / "reference/org_id/local_authority_registers.csv").open(
-            encoding="utf-8"
-        )
-    )
-)
+REFERENCE = Path(__file__).parents[2] / "reference/org_id"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+REGISTERS = _rows("local_authority_registers.csv")
+PPONS = _rows("ppon.csv")
+ODS_CODES = _rows("ods_codes.csv")
 
 
 @pytest.mark.parametrize("row", REGISTERS, ids=[r["council"] for r in REGISTERS])
@@ -118,10 +126,85 @@ def test_every_nation_has_a_register_in_the_reference() -> None:
     assert {r["gss_code"][0] for r in REGISTERS} == set(LOCAL_AUTHORITY_SCHEMES)
 
 
-@pytest.mark.parametrize("ods", ["01F", "7A1A5", "Z1070", "RAX"])
-def test_an_nhs_body_with_its_ods_code_gets_gb_nhs(ods: str) -> None:
-    found = organisation_identifier(kind="icb", slug="an-icb", ods_code=ods.lower())
+@pytest.mark.parametrize("row", ODS_CODES, ids=[r["ods_code"] for r in ODS_CODES])
+def test_an_nhs_body_with_its_ods_code_gets_gb_nhs(row: dict[str, str]) -> None:
+    ods = row["ods_code"]
+    assert ods_code(f" {ods.lower()} ") == ods
+    found = organisation_identifier(kind=row["kind"], slug="a-body", ods_code=ods.lower())
     assert (found.scheme, found.id, found.party_id) == ("GB-NHS", ods, f"GB-NHS-{ods}")
+    assert found.identifier(row["name"] or "An NHS body") == {
+        "scheme": "GB-NHS",
+        "id": ods,
+        "legalName": row["name"] or "An NHS body",
+    }
+
+
+@pytest.mark.parametrize("typed", ["7A1A5", "Z1070", "RAX01", "A81001", "QY", "Q-YG", "QYG1", ""])
+def test_a_code_that_is_not_an_icbs_or_trusts_is_refused(typed: str) -> None:
+    # The GB-NHS list's five-character examples name sites or other bodies, never an ICB.
+    with pytest.raises(ValueError, match=r"^ODS code .* is not 3 letters or digits"):
+        ods_code(typed)
+    if typed:
+        with pytest.raises(ValueError, match="ODS code"):
+            organisation_identifier(kind="icb", slug="an-icb", ods_code=typed)
+
+
+@pytest.mark.parametrize("row", PPONS, ids=[r["ppon"] for r in PPONS])
+def test_every_published_ppon_is_accepted_and_gives_find_a_tenders_party_id(
+    row: dict[str, str],
+) -> None:
+    code = row["ppon"]
+    assert ppon(code) == code
+    found = organisation_identifier(kind="council", slug="a-council", ppon=code)
+    assert found == OrganisationIdentifier("GB-PPON", code, f"GB-PPON-{code}")
+    assert found.identifier(row["name"]) == {
+        "scheme": "GB-PPON",
+        "id": code,
+        "legalName": row["name"],
+    }
+
+
+@pytest.mark.parametrize("row", PPONS, ids=[r["ppon"] for r in PPONS])
+def test_a_ppon_is_normalised_however_it_is_typed(row: dict[str, str]) -> None:
+    code = row["ppon"]
+    for typed in (
+        code.lower(),
+        f"  {code}  ",
+        code.replace("-", " "),
+        code.replace("-", ""),
+        f"GB-PPON-{code}",
+        f"gb-ppon:{code.lower()}",
+    ):
+        assert ppon(typed) == code
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "PDZV-7449",
+        "PDZV-7449-YCM",
+        "ADZV-7449-YCMT",
+        "PDZ1-7449-YCMT",
+        "PDZV-744A-YCMT",
+        "PDZV-7449-YCMT-1",
+        "GB-COH-PDZV-7449-YCMT",
+    ],
+)
+def test_anything_but_a_ppon_is_refused_with_the_shape_named(typed: str) -> None:
+    with pytest.raises(ValueError, match=r"^PPON .* is not P, 3 letters, 4 digits and 4 letters"):
+        ppon(typed)
+
+
+@pytest.mark.parametrize("row", REGISTERS, ids=[r["council"] for r in REGISTERS])
+def test_every_register_code_in_the_reference_is_accepted(row: dict[str, str]) -> None:
+    assert register_code(row["register_code"].lower()) == row["register_code"]
+
+
+@pytest.mark.parametrize("typed", ["", "BN", "BNEX", "B1E", "E09000003", "GB-LAE-BNE"])
+def test_anything_but_three_letters_is_not_a_register_code(typed: str) -> None:
+    with pytest.raises(ValueError, match=r"^Local authority register code .* is not 3 letters"):
+        register_code(typed)
 
 
 def test_a_ppon_comes_first_whatever_else_is_known() -> None:
@@ -160,9 +243,9 @@ def test_gb_gor_and_gb_lac_are_never_produced() -> None:
 @pytest.mark.parametrize(
     ("codes", "message"),
     [
-        ({"ppon": "PDZV-7449"}, "is not a PPON"),
-        ({"ods_code": "TOO-LONG-CODE"}, "is not an ODS code"),
-        ({"register_code": "BARN", "gss_code": "E09000003"}, "is not a local authority register"),
+        ({"ppon": "PDZV-7449"}, "^PPON 'PDZV-7449' is not"),
+        ({"ods_code": "TOO-LONG-CODE"}, "^ODS code 'TOO-LONG-CODE' is not"),
+        ({"register_code": "BARN", "gss_code": "E09000003"}, "^Local authority register code"),
         ({"register_code": "BNE"}, "needs the council's GSS code"),
         ({"register_code": "BNE", "gss_code": "X09000003"}, "needs the council's GSS code"),
     ],
@@ -201,3 +284,9 @@ def test_a_party_id_is_always_the_scheme_and_the_identifier(slug: str, code: str
     found = organisation_identifier(kind="council", slug=slug, gss_code=gss, register_code=code)
     assert found.party_id == f"{found.scheme}-{found.id}"
     assert found.scheme == LOCAL_AUTHORITY_SCHEMES[gss[0]]
+
+
+@given(code=st.from_regex(r"P[A-Z]{3}-[0-9]{4}-[A-Z]{4}", fullmatch=True))
+def test_every_ppon_shaped_code_round_trips_and_names_the_party(code: str) -> None:
+    assert ppon(code.lower().replace("-", " ")) == code
+    assert organisation_identifier(kind="icb", slug="x", ppon=code).party_id == f"GB-PPON-{code}"
