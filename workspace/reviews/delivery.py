@@ -327,6 +327,14 @@ def _bids(sourcing: Sourcing, costs: TransactionCosts | None) -> int:
     return sourcing.bids.count()
 
 
+def _transaction_costs(sourcing: Sourcing) -> TransactionCosts | None:
+    """The sourcing's costs, read with it (``select_related("costs")``), if recorded."""
+    try:
+        return sourcing.costs
+    except TransactionCosts.DoesNotExist:
+        return None
+
+
 def sourcing_record(cycle: Cycle) -> SourcingRecord | None:
     """The cycle's sourcing records summed, or ``None`` when it has none."""
     sourcings = list(
@@ -337,7 +345,7 @@ def sourcing_record(cycle: Cycle) -> SourcingRecord | None:
     costed: list[TransactionCosts] = []
     bids = 0
     for sourcing in sourcings:
-        costs = TransactionCosts.objects.filter(sourcing=sourcing).first()
+        costs = _transaction_costs(sourcing)
         if costs is not None:
             costed.append(costs)
         bids += _bids(sourcing, costs)
