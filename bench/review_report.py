@@ -11,7 +11,8 @@ client:
 - **PDF**: the same HTML laid out by WeasyPrint (``spiral.pdf.html_to_pdf``);
 - **request**: the PDF download (``/programmes/<id>/review-report/pdf/``), both together.
 
-Prints the best and the mean of ``--repeat`` runs (after one warm-up), the size of the HTML,
+Prints the best and mean wall-clock time and the best CPU time of ``--repeat`` runs (after one
+warm-up; on a machine shared with other work the CPU time is the steadier), the size of the HTML,
 how many ``<svg>`` charts and SVG elements it holds, and the PDF's pages. ``--programmes N``
 keeps only the first N programmes (a quick run); ``--profile`` prints the functions taking
 most time in one report of the largest programme (cProfile).
@@ -88,7 +89,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         database = args.database or Path(folder) / "bench.sqlite3"
-        os.environ.setdefault("MEDIA_ROOT", str(Path(folder) / "media"))
+        os.environ.setdefault("SPIRAL_MEDIA_ROOT", str(Path(folder) / "media"))
         _setup(database)
         run(args)
 
@@ -100,14 +101,14 @@ def _counts(html: str) -> tuple[int, int]:
 
 
 def _profile(name: str, run: Callable[[], Any]) -> None:
-    """Print the 40 functions with the most CPU time (cumulative) in one run."""
-    profiler = cProfile.Profile(time.process_time)
+    """Print the 40 functions with the most time (cumulative) in one run."""
+    profiler = cProfile.Profile()
     profiler.enable()
     run()
     profiler.disable()
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
-    print(f"\ncProfile (CPU time) of the PDF request for {name}:")
+    print(f"\ncProfile of the PDF request for {name}:")
     print(out.getvalue())
 
 
