@@ -5,17 +5,28 @@ NHS England's *Making Data Count* shows it: the values joined by a line, the mea
 process limits as grey lines, a target as a dashed green line, and each point marked by its
 variation: blue for special cause of improvement, orange for concern, purple where the
 measure has no preferred direction, grey otherwise.
+
+The points of one colour are drawn as a single ``<path>`` (a dot for each point), not one
+``<circle>`` with its own ``<title>`` each: a page always shows the chart's figures in a
+table beside it, and fewer elements keep the chart quick to lay out in a PDF report
+(``docs/performance.md``, *Review report*).
 """
 
 from __future__ import annotations
 
-from html import escape
+import math
 
 import pandas as pd
 
 from spiral.charts.svg import axes, frame_for, number, polyline, wrap
 
 _DOT = {"improvement": "improvement", "concern": "concern", "neither": "neither"}
+_RADIUS = 4
+
+
+def _dot(x: float, y: float) -> str:
+    """A filled circle of radius 4 at (x, y) as path commands (two half-circle arcs)."""
+    return f"M{x - _RADIUS:.1f} {y:.1f}a4 4 0 1 0 8 0a4 4 0 1 0-8 0"
 
 
 def spc_svg(
@@ -67,16 +78,12 @@ def spc_svg(
     if target is not None:
         body.append(polyline(frame, [target] * len(values), "target", "2 3"))
     body.append(polyline(frame, values, "value"))
-    counts = {"improvement": 0, "concern": 0, "neither": 0}
+    marks: dict[str, list[str]] = {"common": [], "improvement": [], "concern": [], "neither": []}
     for i, (value, variation) in enumerate(zip(values, chart["variation"], strict=True)):
-        css = _DOT.get(str(variation), "common")
-        if css in counts:
-            counts[css] += 1
-        body.append(
-            f'<circle cx="{frame.x(i):.1f}" cy="{frame.y(value):.1f}" r="4" class="{css}">'
-            f"<title>{escape(labels[i])}: {escape(number(value, None))}"
-            f"{'' if css == 'common' else ' — special cause (' + css + ')'}</title></circle>"
-        )
+        if math.isfinite(value):
+            marks[_DOT.get(str(variation), "common")].append(_dot(frame.x(i), frame.y(value)))
+    body.extend(f'<path d="{"".join(dots)}" class="{css}"/>' for css, dots in marks.items() if dots)
+    counts = {css: len(dots) for css, dots in marks.items()}
     desc = (
         f"{len(values)} points from {labels[0] if labels else '–'} to "
         f"{labels[-1] if labels else '–'}; {counts['improvement']} special cause of "

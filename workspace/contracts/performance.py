@@ -20,7 +20,14 @@ from spiral.charts.spc import spc_svg
 from spiral.ocds.metrics import RatedKPI, RatedPeriod
 from spiral.spc import p_chart, u_chart, variation_icon, xmr_chart
 from spiral.spc.ratings import RATING_LABELS, rate_chart
-from workspace.contracts.models import KPI, Agreement, KPIValue, RatingOverride, Return
+from workspace.contracts.models import (
+    KPI,
+    Agreement,
+    KPIValue,
+    RatingOverride,
+    Return,
+    ReturnVersion,
+)
 
 WARN_SHARE_SPENT = Decimal("0.9")
 WARN_DAYS_LEFT = 180
@@ -40,11 +47,13 @@ def _figures(agreement: Agreement) -> tuple[list[Return], dict[tuple[int, int], 
     returns = list(
         agreement.returns.filter(first_submitted_at__isnull=False).order_by("period_start")
     )
-    latest = {}
-    for r in returns:
-        version = r.latest_submitted()
-        if version is not None:
-            latest[r.pk] = version.pk
+    latest: dict[int, int] = {}  # each return's latest submitted version, in one query
+    for ret_id, version_id in (
+        ReturnVersion.objects.filter(ret__in=returns, submitted=True)
+        .order_by("ret_id", "-number")
+        .values_list("ret_id", "id")
+    ):
+        latest.setdefault(ret_id, version_id)
     values = {
         (v.kpi_id, v.version.ret_id): v
         for v in KPIValue.objects.filter(version_id__in=latest.values()).select_related("version")

@@ -97,12 +97,17 @@ def _quarter(day: dt.date) -> int:
 
 def cycle_years(cycle: Cycle, as_of: dt.date) -> tuple[int, int]:
     """First and last financial year (by starting calendar year) that belong to the cycle."""
-    first = _year_start(financial_year(cycle.started_at.date()))
     following = (
         Cycle.objects.filter(programme_id=cycle.programme_id, number__gt=cycle.number)
         .order_by("number")
         .first()
     )
+    return _years_before(cycle, following, as_of)
+
+
+def _years_before(cycle: Cycle, following: Cycle | None, as_of: dt.date) -> tuple[int, int]:
+    """:func:`cycle_years`, given the programme's next cycle after ``cycle`` (if any)."""
+    first = _year_start(financial_year(cycle.started_at.date()))
     if following is not None:
         last = _year_start(financial_year(following.started_at.date())) - 1
     elif cycle.ended_at is not None and not cycle.is_open:
@@ -230,8 +235,9 @@ def _population_by_year(programme: Programme) -> dict[int, float]:
 def _programme_years(programme: Programme, as_of: dt.date) -> set[int]:
     """Every financial year (starting calendar year) of the cycles and previous arrangement."""
     years: set[int] = set()
-    for cycle in programme.cycles.all():
-        first, last = cycle_years(cycle, as_of)
+    cycles = list(programme.cycles.order_by("number"))
+    for cycle, following in zip(cycles, [*cycles[1:], None], strict=True):
+        first, last = _years_before(cycle, following, as_of)
         years.update(range(first, last + 1))
     figures = _programme_figures(programme)
     previous = (figures.previous_arrangement or {}) if figures else {}
@@ -327,6 +333,14 @@ def _bids(sourcing: Sourcing, costs: TransactionCosts | None) -> int:
     return sourcing.bids.count()
 
 
+def _transaction_costs(sourcing: Sourcing) -> TransactionCosts | None:
+    """The sourcing's costs, read with it (``select_related("costs")``), if recorded."""
+    try:
+        return sourcing.costs
+    except TransactionCosts.DoesNotExist:
+        return None
+
+
 def sourcing_record(cycle: Cycle) -> SourcingRecord | None:
     """The cycle's sourcing records summed, or ``None`` when it has none."""
     sourcings = list(
@@ -337,7 +351,7 @@ def sourcing_record(cycle: Cycle) -> SourcingRecord | None:
     costed: list[TransactionCosts] = []
     bids = 0
     for sourcing in sourcings:
-        costs = TransactionCosts.objects.filter(sourcing=sourcing).first()
+        costs = _transaction_costs(sourcing)
         if costs is not None:
             costed.append(costs)
         bids += _bids(sourcing, costs)
@@ -378,11 +392,15 @@ def _agreements(cycle: Cycle) -> list[Agreement]:
 
 def delivery_model(cycle: Cycle) -> tuple[str, ...]:
     """The kinds and payment mechanisms of the agreements made in the cycle (sorted)."""
+    return _model_of(_agreements(cycle))
+
+
+def _model_of(agreements: Iterable[Agreement]) -> tuple[str, ...]:
     return tuple(
         sorted(
             {
                 f"{a.get_kind_display()}, {a.get_payment_mechanism_display().lower()} payment"
-                for a in _agreements(cycle)
+                for a in agreements
             }
         )
     )
@@ -414,10 +432,11 @@ def _model_and_route(
 ) -> tuple[Part, list[Provenance]]:
     part: Part = {}
     notes: list[Provenance] = []
-    model = delivery_model(cycle)
+    agreements = _agreements(cycle)
+    model = _model_of(agreements)
     if model:
         part["delivery_model"] = "; ".join(model)
-        references = _references(_agreements(cycle))
+        references = _references(agreements)
         notes.append(Provenance("Delivery model", f"from the cycle's agreements ({references})"))
     elif figures is not None and figures.delivery_model:
         part["delivery_model"] = figures.delivery_model

@@ -23,6 +23,8 @@ from pypdf import PdfReader
 
 from spiral.cli import main
 from workspace.cycles.models import Programme
+from workspace.reviews.delivery import kpi_evidence
+from workspace.reviews.history import cycle_id
 from workspace.reviews.services import programme_assess
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +77,34 @@ def test_the_review_report_pdf_is_readable_and_carries_the_verdicts(
     assert "Declining" in text
     assert "Improving spiral" in text
     assert "New birth visits within 14 days" in text
+
+
+def test_the_review_report_pdf_draws_every_chart_with_its_table(
+    demo: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    """Each agreement shown has its KPI table, and each KPI with a chart has the chart and
+    its table of figures, in the PDF itself: every SPC chart's legend ("Process limits") is
+    text drawn in the PDF, so a chart laid out with no size would be missing."""
+    client = client_for("approver")
+    for name, programme in demo.items():
+        report = programme_assess(programme=programme).report
+        assert report is not None, name
+        shown = {c.cycle_id for c in report.cycles}
+        evidence = [
+            agreement
+            for cycle in programme.cycles.all()
+            if cycle_id(cycle) in shown
+            for agreement in kpi_evidence(cycle)
+        ]
+        charted = [kpi for agreement in evidence for kpi in agreement.kpis if kpi.svg]
+        assert charted, name  # every demo programme has KPIs with charts
+        response = client.get(f"/programmes/{programme.pk}/review-report/pdf/")
+        reader = PdfReader(BytesIO(response.content))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert text.count("KPI ratings and SPC signals,") == len(evidence), name
+        assert text.count("Process limits") == len(charted), name
+        assert text.count("The chart's figures:") == len(charted), name
+        assert text.count(f"the Spiral test of {len(report.cycles)} cycle(s)") == 1, name
 
 
 def test_the_review_report_html_has_the_spiral_its_table_and_the_findings(
