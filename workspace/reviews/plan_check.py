@@ -4,8 +4,9 @@ The rules live in the engine (:mod:`spiral.spiral_test.follow_up`, written down 
 ``docs/reviews.md``); this module gathers, from the areas that own them, what a cycle's Plan
 and Do stages hold — the options appraisal (plan), the sourcing records (sourcing), the
 agreements and their changes (contracts), co-production entries and decommissioning plans
-(cycles), the outcomes framework (plan) — as the engine's plain records, and sets Spiral's
-finding beside the commissioner's own :class:`~workspace.reviews.models.PlanResponse`.
+(cycles), the outcomes frameworks that plan the cycle (plan) — as the engine's plain records,
+and sets Spiral's finding beside the commissioner's own
+:class:`~workspace.reviews.models.PlanResponse`.
 
 The commissioner's response stays the record: it is what the history's ``addresses`` and
 so the Spiral test's learning measure use. Spiral's finding stands in only for a
@@ -28,6 +29,7 @@ from workspace.plan.models import Appraisal, OutcomesFramework
 from workspace.plan.services import appraisal_stage
 from workspace.reviews.history import recommendation_ids
 from workspace.reviews.models import PlanResponse
+from workspace.reviews.outcome_sources import framework_cycles
 
 AGREEMENT_MODELS: dict[str, str] = {
     Agreement.Kind.CONTRACT.value: "external_contract",
@@ -84,12 +86,24 @@ def _appraisal(cycle: Cycle) -> Appraisal | None:
     )
 
 
-def _outcomes(cycle: Cycle, end: dt.date) -> tuple[str, ...]:
+def _outcomes(cycle: Cycle) -> tuple[str, ...]:
+    """The outcomes frameworks that plan ``cycle``, as the outcome evidence places them.
+
+    A framework counts for the cycle it names; one that names none (written before its
+    programme had a cycle) for the cycle during which it was written
+    (:func:`~workspace.reviews.outcome_sources.framework_cycles`). A framework written for
+    an earlier or a later cycle is that cycle's, whenever it was written.
+    """
+    frameworks = list(
+        OutcomesFramework.objects.filter(programme=cycle.programme)
+        .filter(Q(cycle=cycle) | Q(cycle__isnull=True))
+        .prefetch_related("outcomes__indicators__targets")
+    )
+    owner = framework_cycles(frameworks, list(cycle.programme.cycles.order_by("number")))
     found = []
-    frameworks = OutcomesFramework.objects.filter(
-        programme=cycle.programme, created_at__date__lte=end
-    ).prefetch_related("outcomes__indicators__targets")
     for framework in frameworks:
+        if owner[framework.pk].pk != cycle.pk:
+            continue
         outcomes = list(framework.outcomes.all())
         targets = sum(len(i.targets.all()) for o in outcomes for i in o.indicators.all())
         found.append(
@@ -103,7 +117,8 @@ def cycle_records(cycle: Cycle) -> rules.PlanRecords:
     """What the cycle's Plan and Do stages hold, as the engine's plain records.
 
     Contract changes are those to the cycle's own agreements, and those to the programme's
-    other agreements that took effect while the cycle ran.
+    other agreements that took effect while the cycle ran. Outcomes frameworks are those
+    that plan the cycle (see :func:`_outcomes`), not every one written by its end.
     """
     start, end = timezone.localdate(cycle.started_at), _end(cycle)
     appraisal = _appraisal(cycle)
@@ -148,7 +163,7 @@ def cycle_records(cycle: Cycle) -> rules.PlanRecords:
         decommissioning=(rules.Decommissioning(f"cycle {cycle.number}", plan.reason),)
         if plan is not None
         else (),
-        outcomes=_outcomes(cycle, end),
+        outcomes=_outcomes(cycle),
     )
 
 

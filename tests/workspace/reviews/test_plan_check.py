@@ -78,6 +78,31 @@ def test_the_demo_shows_every_finding_each_earned_by_the_next_plan(
     assert statuses == {"addressed", "not_addressed", "contradicted", "cannot_tell"}
 
 
+def test_each_plan_shows_only_the_outcomes_frameworks_that_plan_its_cycle(
+    kingsmere: dict[str, Programme],
+) -> None:
+    # Each demo cycle has a framework written at its start naming it; the plan demo adds the
+    # current cycle's. Read by date, cycle 3's plan also showed the frameworks of cycles 1
+    # and 2, all written before cycle 3 ended; linked, each plan shows its own.
+    context = {
+        checked.id: [text for text in checked.finding.context if "outcomes framework" in text]
+        for cycle in kingsmere["Adult home care"].cycles.all()
+        for checked in review_check(cycle)
+    }
+    assert context == {
+        "R1.1": [
+            "the outcomes framework 'Adult home care: outcomes for cycle 2 (from 2021/22)' "
+            "holds 1 outcome(s) and 1 target(s)"
+        ],
+        "R2.1": [
+            "the outcomes framework 'Home care and discharge outcomes 2024–2028' holds "
+            "3 outcome(s) and 4 target(s)",
+            "the outcomes framework 'Adult home care: outcomes for cycle 3 (from 2024/25)' "
+            "holds 1 outcome(s) and 1 target(s)",
+        ],
+    }
+
+
 def test_domestic_abuse_support_s_next_plan_does_not_take_up_its_review(
     kingsmere: dict[str, Programme],
 ) -> None:
