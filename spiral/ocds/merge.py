@@ -109,7 +109,7 @@ def is_compiled() -> bool:
     >>> is_compiled() in (True, False)
     True
     """
-    return not str(merge_core.__file__).endswith(".py")
+    return merge_core.COMPILED
 
 
 def merge_rules(schema: Mapping[str, Any]) -> FlatRules:

@@ -16,7 +16,10 @@ skipped. A field that changes type between releases raises :class:`Conflict`, an
 from __future__ import annotations
 
 from math import copysign
+from types import FunctionType
 from typing import Any, Final
+
+import orjson
 
 #: A merge rule: the field is dropped from merged releases.
 OMIT: Final = "omitWhenMerged"
@@ -26,6 +29,14 @@ WHOLE: Final = "wholeListMerge"
 RuleTree = dict[str, tuple[str | None, "RuleTree"]]
 
 _EMPTY: Final[RuleTree] = {}
+
+
+def _probe() -> None:
+    """Nothing: a Python function object only where this module runs as Python."""
+
+
+#: Whether mypyc compiled this module (at install, by ``setup.py``).
+COMPILED: Final = not isinstance(_probe, FunctionType)
 
 
 class _Missing:
@@ -66,6 +77,16 @@ def same(compiled: Any, new: Any) -> bool:  # noqa: PLR0911 - an answer per JSON
     """
     if compiled is new:
         return True
+    if not COMPILED:
+        # Run as Python, comparisons made in C beat walking the values: equal, and written
+        # alike in JSON (which also compares key order: that can only make the merge do work
+        # it might have skipped).
+        if compiled != new:
+            return False
+        try:
+            return bool(orjson.dumps(compiled) == orjson.dumps(new))
+        except TypeError:  # a number orjson cannot write, or a null placeholder
+            return False
     kind = type(compiled)
     if kind is not type(new):
         return False
