@@ -2,7 +2,8 @@
 
 Everything else is configured in ``pyproject.toml``. The extension is optional: without a C
 compiler (or the Python headers) the build warns and Spiral runs the same module as Python,
-about twice as slowly (``docs/performance.md``, "OCDS compile").
+which makes compiling OCDS releases take about half as long again (``docs/performance.md``,
+"OCDS compile").
 """
 
 from mypyc.build import mypycify

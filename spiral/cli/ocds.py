@@ -106,8 +106,9 @@ def compile_(
 
     if not is_compiled():
         click.echo(
-            "note: the merge ran as Python, about half as fast as its compiled build; install "
-            "Spiral where a C compiler and the Python headers are present to build it",
+            "note: the merge ran as Python, which takes about half as long again as its "
+            "compiled build; install Spiral where a C compiler and the Python headers are "
+            "present to build it",
             err=True,
         )
 
