@@ -119,6 +119,7 @@ class PlanCheckOut(Schema):
     summary: str
     supporting: list[str]
     contradicting: list[str]
+    context: list[str]
     commissioner: CommissionerOut | None
     comparison: str
 
@@ -145,6 +146,7 @@ def plan_check(request: AuthenticatedHttpRequest, pk: int) -> list[PlanCheckOut]
                     summary=checked.finding.summary,
                     supporting=list(checked.finding.supporting),
                     contradicting=list(checked.finding.contradicting),
+                    context=list(checked.finding.context),
                     commissioner=CommissionerOut(addressed=response.addressed, how=response.how)
                     if response is not None
                     else None,

@@ -336,3 +336,79 @@ def test_the_api_gives_the_plan_check_to_readers_only(
         "the plan's preferred option is 'Bring the alcohol care team in-house' (in-house), a "
         "change from an external contract in the reviewed cycle"
     ]
+
+
+HOME_CARE_CYCLE_2_FRAMEWORK = "Adult home care: outcomes for cycle 2 (from 2021/22)"
+
+
+def _context_details(html: str) -> list[str]:
+    return [part.split("</details>")[0] for part in html.split('data-testid="finding-context"')[1:]]
+
+
+def test_the_review_page_shows_what_else_spiral_looked_at_under_the_finding(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    cycle = _cycle(kingsmere["Adult home care"], 2)
+    body = client_for("auditor").get(f"/cycles/{cycle.pk}/review/").content.decode()
+    section = body.split('data-testid="plan-check"')[1].split("</table>")[0]
+    (details,) = _context_details(section)
+    (checked,) = review_check(_cycle(kingsmere["Adult home care"], 1))
+    assert f"Also looked at ({len(checked.finding.context)})" in details
+    assert 'class="govuk-details' in section
+    assert HOME_CARE_CYCLE_2_FRAMEWORK in details
+
+
+def test_a_finding_without_context_shows_no_empty_details(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    cycle = _cycle(kingsmere["0–19 public health nursing"], 2)
+    (checked,) = review_check(cycle)
+    assert checked.finding.context == ()  # the next cycle has not started
+    body = client_for("auditor").get(f"/cycles/{cycle.pk}/review/").content.decode()
+    table = body.split('data-testid="recommendations"')[1].split("</table>")[0]
+    assert 'data-finding="cannot_tell"' in table
+    assert "finding-context" not in table
+    assert "Also looked at" not in table
+
+
+def test_the_plan_response_form_shows_what_else_spiral_looked_at(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    recommendation = _cycle(kingsmere["Adult home care"], 1).recommendations.get()
+    body = (
+        client_for("commissioner")
+        .get(f"/recommendations/{recommendation.pk}/plan-response/")
+        .content.decode()
+    )
+    (details,) = _context_details(body)
+    assert "Also looked at (" in details
+    assert HOME_CARE_CYCLE_2_FRAMEWORK in details
+
+
+def test_the_review_report_lists_what_else_spiral_looked_at_open_for_print(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    programme = kingsmere["Adult home care"]
+    body = client_for("auditor").get(f"/programmes/{programme.pk}/review-report/").content.decode()
+    tables = body.split('data-testid="report-plan-check"')[1:]
+    first = tables[0].split("</table>")[0]
+    assert 'data-testid="report-finding-context"' in first
+    assert "Also looked at:" in first
+    assert HOME_CARE_CYCLE_2_FRAMEWORK in first
+    assert "<details" not in body  # nothing folded away in the PDF
+
+
+def test_the_api_gives_each_finding_s_context(
+    kingsmere: dict[str, Programme], client_for: Callable[[str | None], Client]
+) -> None:
+    home_care = kingsmere["Adult home care"]
+    data = client_for("auditor").get(f"/api/programmes/{home_care.pk}/plan-check").json()
+    first = next(d for d in data if d["recommendation"] == "R1.1")
+    assert (
+        f"the outcomes framework '{HOME_CARE_CYCLE_2_FRAMEWORK}' holds 1 outcome(s) and 1 target(s)"
+    ) in first["context"]
+    nursing = kingsmere["0–19 public health nursing"]
+    data = client_for("auditor").get(f"/api/programmes/{nursing.pk}/plan-check").json()
+    last = next(d for d in data if d["recommendation"] == "R2.1")
+    assert last["status"] == "cannot_tell"
+    assert last["context"] == []
