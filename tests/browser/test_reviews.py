@@ -218,6 +218,12 @@ def test_an_approver_sees_where_the_plan_check_disagrees_and_is_warned_at_the_pl
     )
     page.get_by_test_id("plan-check").scroll_into_view_if_needed()
     screenshot("reviews-plan-check")
+    also = check.get_by_test_id("finding-context").last
+    expect(also).to_contain_text("Also looked at (7)")
+    also.get_by_text("Also looked at").click()
+    expect(also).to_contain_text("the outcomes framework 'Treatment and recovery outcomes'")
+    also.scroll_into_view_if_needed()
+    screenshot("reviews-plan-check-context")
 
     page.get_by_role("link", name="Portfolio").click()
     page.get_by_test_id("portfolio").get_by_role("link", name="Domestic abuse support").click()
