@@ -29,7 +29,6 @@ environment variable, or ``shared/tools/gen_ocds.py`` beside the repository's fo
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import platform
 import resource
@@ -39,27 +38,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import orjson
 
 from spiral.ocds import merge
 from spiral.ocds.compile import write_compiled
+from spiral.ocds.merge import merge_core_from_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "spiral" / "ocds" / "schema" / "1__1__5" / "release-schema.json"
 BIN = Path(sys.executable).parent
-
-
-def merge_core_from_source() -> ModuleType:
-    """The merge's inner loop run from its Python source, as where no C compiler was found."""
-    path = ROOT / "spiral" / "ocds" / "merge_core.py"
-    spec = importlib.util.spec_from_file_location("spiral_merge_core_source", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def find_generator(given: str | None) -> Path:

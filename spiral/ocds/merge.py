@@ -17,10 +17,13 @@ are handed to ``ocdsmerge`` itself, so that even their quirks come out the same.
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from collections.abc import Iterable, Mapping
 from functools import cache
 from operator import itemgetter
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -38,6 +41,7 @@ __all__ = [
     "RuleTree",
     "compile_release",
     "is_compiled",
+    "merge_core_from_source",
     "merge_rules",
     "rule_tree",
     "schema_rules",
@@ -111,6 +115,24 @@ def is_compiled() -> bool:
     True
     """
     return merge_core.COMPILED
+
+
+def merge_core_from_source() -> ModuleType:
+    """The merge's inner loop run from its Python source, even where its compiled build is
+    installed: for comparing the two (the tests, the compile benchmark).
+
+    Examples
+    --------
+    >>> merge_core_from_source().COMPILED
+    False
+    """
+    path = Path(__file__).with_name("merge_core.py")
+    spec = importlib.util.spec_from_file_location("spiral_merge_core_source", path)
+    if spec is None or spec.loader is None:  # the file ships with Spiral
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def merge_rules(schema: Mapping[str, Any]) -> FlatRules:

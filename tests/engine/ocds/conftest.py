@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from spiral.ocds import merge, merge_core
-
-MERGE_CORE_SOURCE = Path(merge.__file__).with_name("merge_core.py")
-
-
-def merge_core_from_source() -> ModuleType:
-    """``spiral/ocds/merge_core.py`` run as Python, even where the compiled build is installed."""
-    spec = importlib.util.spec_from_file_location("spiral_merge_core_source", MERGE_CORE_SOURCE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from spiral.ocds.merge import merge_core_from_source
 
 
 @pytest.fixture
